@@ -1,0 +1,265 @@
+package runner
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// API is a loaded spec prepared for checking: its operations indexed by operation ID, a router
+// that ignores the spec's `servers` hosts, and the per-response facts checks need, all computed
+// once by NewAPI. An API is safe for concurrent use.
+type API struct {
+	Name string
+	Doc  *openapi3.T
+
+	ops    map[string]*Operation
+	sorted []*Operation
+	router routers.Router
+}
+
+// Operation is one operation of an API.
+type Operation struct {
+	ID     string
+	Method string
+	// Path is the path template as the spec writes it, e.g. /org/v2/environments/{id}.
+	Path string
+	Op   *openapi3.Operation
+	// SpecRef is the JSON pointer of the operation in the spec.
+	SpecRef string
+
+	api *API
+	// bodyRoute is a copy of the operation whose responses keep only their content, so that
+	// kin-openapi validates the body without stopping at a header error (header checks are ours).
+	bodyRoute *routers.Route
+	// probe is the request kin-openapi's ValidateResponse reads (only its method).
+	probe     *http.Request
+	responses map[string]*responseFacts
+}
+
+// responseFacts are computed once per documented response.
+type responseFacts struct {
+	key     string // "204", "4XX" or "default"
+	specRef string
+	resp    *openapi3.Response
+	// headers are the documented headers other than Content-Type, sorted by name.
+	headers []string
+	// errorStatus is true when the body schema has errors[].status (the Confluent Failure shape).
+	errorStatus bool
+}
+
+// NewAPI prepares doc (already loaded and validated, see package specs) for checking.
+func NewAPI(name string, doc *openapi3.T) (*API, error) {
+	if doc == nil || doc.Paths == nil {
+		return nil, fmt.Errorf("spec %s: no paths", name)
+	}
+	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for method, op := range item.Operations() {
+			if op.OperationID == "" {
+				return nil, fmt.Errorf("spec %s: %s %s has no operationId; scenarios name operations by ID", name, method, path)
+			}
+			if _, dup := a.ops[op.OperationID]; dup {
+				return nil, fmt.Errorf("spec %s: operationId %q is used twice", name, op.OperationID)
+			}
+			o := &Operation{
+				ID:      op.OperationID,
+				Method:  method,
+				Path:    path,
+				Op:      op,
+				SpecRef: "#/paths/" + escapePointer(path) + "/" + strings.ToLower(method),
+				api:     a,
+				probe:   &http.Request{Method: method},
+			}
+			o.prepare(doc, item)
+			a.ops[o.ID] = o
+			a.sorted = append(a.sorted, o)
+		}
+	}
+	sort.Slice(a.sorted, func(i, j int) bool { return a.sorted[i].ID < a.sorted[j].ID })
+	router, err := legacy.NewRouter(serverless(doc))
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: cannot build a router: %w", name, err)
+	}
+	a.router = router
+	return a, nil
+}
+
+// Operation returns the operation with the given ID, or nil.
+func (a *API) Operation(id string) *Operation { return a.ops[id] }
+
+// Operations returns every operation, sorted by ID.
+func (a *API) Operations() []*Operation { return a.sorted }
+
+// FindOperation routes a request path (the target's base path already removed) to an operation.
+// The spec's `servers` are ignored, so a request to a loopback mock routes like one to the vendor.
+func (a *API) FindOperation(method, path string) (*Operation, map[string]string, error) {
+	req := &http.Request{Method: method, URL: &url.URL{Path: path}}
+	route, params, err := a.router.FindRoute(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s matches no operation of %s: %w", method, path, a.Name, err)
+	}
+	op := a.ops[route.Operation.OperationID]
+	if op == nil {
+		return nil, nil, fmt.Errorf("%s %s routes to an operation without an ID", method, path)
+	}
+	return op, params, nil
+}
+
+// serverless returns a shallow copy of doc whose document, path and operation `servers` are
+// removed, so that routing matches any host. doc itself is not changed.
+func serverless(doc *openapi3.T) *openapi3.T {
+	cp := *doc
+	cp.Servers = nil
+	paths := openapi3.NewPaths()
+	for path, item := range doc.Paths.Map() {
+		it := *item
+		it.Servers = nil
+		for method, op := range item.Operations() {
+			o := *op
+			o.Servers = nil
+			it.SetOperation(method, &o)
+		}
+		paths.Set(path, &it)
+	}
+	cp.Paths = paths
+	return &cp
+}
+
+func (o *Operation) prepare(doc *openapi3.T, item *openapi3.PathItem) {
+	o.responses = map[string]*responseFacts{}
+	bodyOp := *o.Op
+	bodyOp.Responses = openapi3.NewResponses()
+	bodyOp.Responses.Delete("default")
+	for key, ref := range o.Op.Responses.Map() {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		f := &responseFacts{key: key, specRef: o.SpecRef + "/responses/" + key, resp: ref.Value}
+		for name := range ref.Value.Headers {
+			if !strings.EqualFold(name, "Content-Type") {
+				f.headers = append(f.headers, name)
+			}
+		}
+		sort.Strings(f.headers)
+		f.errorStatus = hasErrorStatus(ref.Value)
+		o.responses[key] = f
+		bodyOnly := *ref.Value
+		bodyOnly.Headers = nil
+		bodyOp.Responses.Set(key, &openapi3.ResponseRef{Value: &bodyOnly})
+	}
+	o.bodyRoute = &routers.Route{Spec: doc, Path: o.Path, PathItem: item, Method: o.Method, Operation: &bodyOp}
+}
+
+// response returns the documented response for status (exact, then range such as 4XX, then
+// default), or nil.
+func (o *Operation) response(status int) *responseFacts {
+	st := strconv.Itoa(status)
+	if f := o.responses[st]; f != nil {
+		return f
+	}
+	if status > 99 && status < 600 {
+		if f := o.responses[st[:1]+"XX"]; f != nil {
+			return f
+		}
+	}
+	return o.responses["default"]
+}
+
+// DocumentedStatuses returns the response keys the spec documents for the operation, sorted
+// ("204", "4XX", "default").
+func (o *Operation) DocumentedStatuses() []string {
+	keys := make([]string, 0, len(o.responses))
+	for k := range o.responses {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// DocumentedHeaders returns the headers documented for a response key, sorted.
+func (o *Operation) DocumentedHeaders(key string) []string {
+	if f := o.responses[key]; f != nil {
+		return f.headers
+	}
+	return nil
+}
+
+// SecuritySchemes returns the names of the security schemes the operation accepts (its own
+// requirement, else the document's), in the spec's order, without duplicates.
+func (o *Operation) SecuritySchemes() []string {
+	reqs := o.Op.Security
+	if reqs == nil {
+		reqs = &o.api.Doc.Security
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, req := range *reqs {
+		keys := make([]string, 0, len(req))
+		for k := range req {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+	}
+	return names
+}
+
+// API returns the API the operation belongs to.
+func (o *Operation) API() *API { return o.api }
+
+func hasErrorStatus(resp *openapi3.Response) bool {
+	for _, mt := range resp.Content {
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			continue
+		}
+		errs := mt.Schema.Value.Properties["errors"]
+		if errs == nil || errs.Value == nil || errs.Value.Items == nil || errs.Value.Items.Value == nil {
+			continue
+		}
+		if errs.Value.Items.Value.Properties["status"] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// escapePointer escapes one JSON pointer token (RFC 6901).
+func escapePointer(token string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+}
+
+// pointer joins tokens into a JSON pointer ("" for the whole document).
+func pointer(tokens ...string) string {
+	if len(tokens) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(escapePointer(t))
+	}
+	return b.String()
+}
+
+// newValidationOptions returns the kin-openapi options every body validation uses: all errors
+// collected, and no schema or value dumps in error text.
+func newValidationOptions() *openapi3filter.Options {
+	o := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	o.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
+	return o
+}

@@ -1,0 +1,141 @@
+package runner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Scope says what a check holds a response to.
+type Scope string
+
+// Scopes.
+const (
+	// ScopeTransport checks that a complete response arrived at all.
+	ScopeTransport Scope = "transport"
+	// ScopeContract checks hold the response to the spec; they run in every mode.
+	ScopeContract Scope = "contract"
+	// ScopeScenario checks hold the response to the scenario's expectations; --contract-only
+	// turns them off.
+	ScopeScenario Scope = "scenario"
+	// ScopeDrift checks record what the server does that the spec does not describe; they are
+	// warnings unless the run is strict.
+	ScopeDrift Scope = "drift"
+)
+
+// Check is a named, registered unit of checking. Run returns the findings of one exchange; the
+// Checker stamps each with the check's ID and severity and the exchange's operation and request.
+type Check struct {
+	ID       string
+	Severity Severity
+	Scope    Scope
+	// Doc is a one-line description, shown by `apiconform checks`.
+	Doc string
+	Run func(in *Input) []Violation
+}
+
+// Input is what a check sees of one exchange. Response is never nil for contract, scenario and
+// drift checks: they run only when a response arrived.
+type Input struct {
+	Op       *Operation
+	Exchange *Exchange
+	Response *RecordedResponse
+	// Documented is the spec's response for the status, or nil when the status is undocumented.
+	Documented *responseFacts
+	// Expect is the scenario's expectation; nil when there is none (contract-only runs).
+	Expect  *Expectation
+	Options CheckOptions
+	// RunState is shared by every exchange of one run (request-id-unique).
+	RunState *RunState
+}
+
+// checks is the one table of every check, in the order they run. Add a check here, in its own
+// check_<id>.go file with its tests; never rename an ID: users filter on them.
+var checks = []Check{
+	{ID: "response-received", Severity: SeverityError, Scope: ScopeTransport, Run: checkResponseReceived,
+		Doc: "a complete HTTP response arrived (no refused connection, reset, timeout or TLS failure)"},
+	{ID: "body-within-cap", Severity: SeverityError, Scope: ScopeContract, Run: checkBodyWithinCap,
+		Doc: "the response body is no larger than the client's cap (default 10 MiB)"},
+	{ID: "no-redirect", Severity: SeverityError, Scope: ScopeContract, Run: checkNoRedirect,
+		Doc: "the response is not an undocumented redirect (redirects are never followed)"},
+	{ID: "status-documented", Severity: SeverityError, Scope: ScopeContract, Run: checkStatusDocumented,
+		Doc: "the status is declared for the operation (or a default response exists)"},
+	{ID: "content-type", Severity: SeverityError, Scope: ScopeContract, Run: checkContentType,
+		Doc: "the response's media type is one the spec declares for the status; no body where none is declared"},
+	{ID: "body-schema", Severity: SeverityError, Scope: ScopeContract, Run: checkBodySchema,
+		Doc: "the body validates against the declared schema (every error, each with its JSON pointer)"},
+	{ID: "header-present", Severity: SeverityError, Scope: ScopeContract, Run: checkHeaderPresent,
+		Doc: "the headers the spec documents for the response are present (only required ones when lenient)"},
+	{ID: "header-schema", Severity: SeverityError, Scope: ScopeContract, Run: checkHeaderSchema,
+		Doc: "each documented response header that is present has the declared type and constraints"},
+	{ID: "error-status-match", Severity: SeverityError, Scope: ScopeContract, Run: checkErrorStatusMatch,
+		Doc: "each errors[].status of a Failure body equals the HTTP status code"},
+	{ID: "ratelimit-semantics", Severity: SeverityError, Scope: ScopeContract, Run: checkRateLimitSemantics,
+		Doc: "X-RateLimit-Remaining <= X-RateLimit-Limit, X-RateLimit-Reset is relative seconds, Retry-After on 429 is a non-negative integer"},
+	{ID: "request-id-unique", Severity: SeverityError, Scope: ScopeContract, Run: checkRequestIDUnique,
+		Doc: "no two responses in one run share an X-Request-Id"},
+	{ID: "status-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkStatusExpected,
+		Doc: "the status equals what the scenario expects"},
+	{ID: "header-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkHeaderExpected,
+		Doc: "the headers the scenario expects are present"},
+	{ID: "body-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkBodyExpected,
+		Doc: "the body satisfies the scenario's gjson assertions"},
+}
+
+// All returns every registered check, in run order.
+func All() []Check {
+	return append([]Check(nil), checks...)
+}
+
+// IDs returns the IDs of every registered check, in run order.
+func IDs() []string {
+	ids := make([]string, len(checks))
+	for i, c := range checks {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// Lookup returns the check with the given ID.
+func Lookup(id string) (Check, bool) {
+	for _, c := range checks {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// Select returns the registered checks to run: only those in enable when it is not empty, minus
+// those in disable. An unknown ID is an error that lists the known ones.
+func Select(enable, disable []string) ([]Check, error) {
+	var unknown []string
+	for _, id := range append(append([]string(nil), enable...), disable...) {
+		if _, ok := Lookup(id); !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("unknown check ID(s) %s; known: %s", strings.Join(unknown, ", "), strings.Join(IDs(), ", "))
+	}
+	in := func(list []string, id string) bool {
+		for _, x := range list {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	}
+	var out []Check
+	for _, c := range checks {
+		if len(enable) > 0 && !in(enable, c.ID) {
+			continue
+		}
+		if in(disable, c.ID) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"sync"
+)
+
+// CheckOptions tune the checks.
+type CheckOptions struct {
+	// Lenient makes header-present require only headers marked `required: true`; by default every
+	// documented header is expected (the vendor specs mark none required, yet the contract says
+	// every response carries X-Request-Id).
+	Lenient bool
+	// ContractOnly turns off the scenario checks (status-expected, header-expected,
+	// body-expected): the response is held to the spec only.
+	ContractOnly bool
+	// Strict turns drift warnings into errors.
+	Strict bool
+}
+
+// RunState is what checks remember across the exchanges of one run. Safe for concurrent use.
+type RunState struct {
+	mu         sync.Mutex
+	requestIDs map[string]string
+}
+
+// NewRunState returns an empty RunState.
+func NewRunState() *RunState {
+	return &RunState{requestIDs: map[string]string{}}
+}
+
+// rememberRequestID records id as seen for request; it returns the request that saw it first
+// when id is not new.
+func (s *RunState) rememberRequestID(id, request string) (first string, dup bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if first, ok := s.requestIDs[id]; ok {
+		return first, true
+	}
+	s.requestIDs[id] = request
+	return "", false
+}
+
+// Checker runs a set of checks on exchanges. Safe for concurrent use.
+type Checker struct {
+	checks   []Check
+	opts     CheckOptions
+	state    *RunState
+	redactor *Redactor
+}
+
+// NewChecker returns a Checker that runs checks (see All and Select) with opts. redactor scrubs
+// every violation (nil: no secret values are known).
+func NewChecker(checks []Check, opts CheckOptions, redactor *Redactor) *Checker {
+	return &Checker{checks: checks, opts: opts, state: NewRunState(), redactor: redactor}
+}
+
+// Checks returns the checks this Checker runs.
+func (c *Checker) Checks() []Check { return c.checks }
+
+// Check runs every applicable check on ex, an exchange of op, and returns all violations, in
+// check order. expect is the scenario's expectation, or nil.
+func (c *Checker) Check(op *Operation, ex *Exchange, expect *Expectation) []Violation {
+	in := &Input{Op: op, Exchange: ex, Response: ex.Response, Expect: expect, Options: c.opts, RunState: c.state}
+	if ex.Response != nil {
+		in.Documented = op.response(ex.Response.Status)
+	}
+	var out []Violation
+	for _, chk := range c.checks {
+		switch chk.Scope {
+		case ScopeTransport:
+		case ScopeScenario:
+			if c.opts.ContractOnly || expect == nil || ex.Response == nil {
+				continue
+			}
+		default:
+			if ex.Response == nil {
+				continue
+			}
+		}
+		for _, v := range chk.Run(in) {
+			v.Check = chk.ID
+			v.Severity = chk.Severity
+			if chk.Scope == ScopeDrift && c.opts.Strict {
+				v.Severity = SeverityError
+			}
+			v.OperationID = op.ID
+			v.Method = ex.Request.Method
+			v.Path = ex.Request.Path
+			v.Status = ex.Status()
+			v.RequestID = ex.RequestID()
+			out = append(out, c.redactor.Violation(v))
+		}
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Defaults of ClientOptions.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBodyBytes = 10 << 20
+)
+
+// ClientOptions configure a Client. The zero value means the defaults.
+type ClientOptions struct {
+	// Timeout bounds each request, from dialling to the last byte of the body (default 30 s).
+	Timeout time.Duration
+	// MaxBodyBytes caps how much of a response body is read (default 10 MiB); a larger body is
+	// recorded as truncated and reported by the body-within-cap check.
+	MaxBodyBytes int64
+	// CACertFile names a PEM file of extra certificate authorities to trust (a private CA).
+	CACertFile string
+	// Insecure skips TLS certificate verification. Only when the user asks for it.
+	Insecure bool
+	// Redactor scrubs credentials from recorded requests; nil redacts only well-known headers.
+	Redactor *Redactor
+	// Transport replaces the HTTP transport (tests); TLS options are then ignored.
+	Transport http.RoundTripper
+}
+
+// Client fires requests at a target and records the exchanges. It never follows redirects and
+// never reads more than MaxBodyBytes of a body. A Client is safe for concurrent use.
+type Client struct {
+	http     *http.Client
+	maxBody  int64
+	redactor *Redactor
+}
+
+// NewClient returns a Client, or an error when the TLS options cannot be honoured (an unreadable
+// or empty CA file).
+func NewClient(o ClientOptions) (*Client, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	rt := o.Transport
+	if rt == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.Proxy = nil // a conformance run talks to the target it is given, not to a proxy
+		tr.MaxIdleConnsPerHost = 64
+		tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure} //nolint:gosec // only when asked
+		if o.CACertFile != "" {
+			pem, err := os.ReadFile(o.CACertFile)
+			if err != nil {
+				return nil, fmt.Errorf("--ca-cert %s: %w", o.CACertFile, err)
+			}
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("--ca-cert %s: no PEM certificate found in the file", o.CACertFile)
+			}
+			tlsConf.RootCAs = pool
+		}
+		tr.TLSClientConfig = tlsConf
+		rt = tr
+	}
+	return &Client{
+		http: &http.Client{
+			Transport: rt,
+			Timeout:   o.Timeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+		maxBody:  o.MaxBodyBytes,
+		redactor: o.Redactor,
+	}, nil
+}
+
+// Request is what to send for one operation.
+type Request struct {
+	Op *Operation
+	// PathParams fill the operation's path template; values are escaped here.
+	PathParams map[string]string
+	Query      url.Values
+	Header     http.Header
+	// Body is sent as is when not nil; ContentType defaults to application/json.
+	Body        []byte
+	ContentType string
+	// Credential authenticates the request; nil sends none.
+	Credential *Credential
+}
+
+// BuildURL joins the target base URL and the operation's path with the parameters filled in.
+// The base URL's own path is kept as a prefix.
+func BuildURL(base *url.URL, op *Operation, params map[string]string, query url.Values) (*url.URL, error) {
+	path, err := expandPath(op.Path, params)
+	if err != nil {
+		return nil, err
+	}
+	u := *base
+	u.Path = strings.TrimSuffix(base.Path, "/") + path
+	u.RawPath = strings.TrimSuffix(base.EscapedPath(), "/") + escapedPath(op.Path, params)
+	if len(query) > 0 {
+		u.RawQuery = query.Encode()
+	}
+	return &u, nil
+}
+
+func expandPath(template string, params map[string]string) (string, error) {
+	var missing []string
+	out := replaceParams(template, func(name string) string {
+		v, ok := params[name]
+		if !ok {
+			missing = append(missing, name)
+		}
+		return v
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("path %s: no value for parameter(s) %s", template, strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+func escapedPath(template string, params map[string]string) string {
+	return replaceParams(template, func(name string) string { return url.PathEscape(params[name]) })
+}
+
+func replaceParams(template string, value func(string) string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(template, '{')
+		j := strings.IndexByte(template, '}')
+		if i < 0 || j < i {
+			b.WriteString(template)
+			return b.String()
+		}
+		b.WriteString(template[:i])
+		b.WriteString(value(template[i+1 : j]))
+		template = template[j+1:]
+	}
+}
+
+// Do fires r at the target base URL and records the exchange. It returns an error only when the
+// request cannot be built (a setup error: missing parameter, unknown security scheme); anything
+// the target does, including not answering, is recorded in the Exchange.
+func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, error) {
+	if r.Op == nil {
+		return nil, errors.New("request has no operation")
+	}
+	u, err := BuildURL(base, r.Op, r.PathParams, r.Query)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Op.ID, err)
+	}
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Op.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot build the request: %w", r.Op.ID, err)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if r.Body != nil {
+		ct := r.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	req.Header.Set("User-Agent", "apiconform")
+	if err := r.Credential.apply(r.Op.api.Doc, req); err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Op.ID, err)
+	}
+	redactor := c.redactor.With(r.Credential.Secrets()...)
+	ex := &Exchange{
+		OperationID: r.Op.ID,
+		Request: RecordedRequest{
+			Method: req.Method,
+			URL:    redactor.URL(req.URL),
+			Path:   redactor.String(req.URL.EscapedPath()),
+			Header: redactor.Header(req.Header),
+			Body:   redactor.Bytes(r.Body),
+		},
+		Started: time.Now(),
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		ex.Duration = time.Since(ex.Started)
+		ex.Err = classify(err, redactor)
+		return ex, nil
+	}
+	defer resp.Body.Close()
+	rec := &RecordedResponse{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header}
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if int64(len(data)) > c.maxBody {
+		data = data[:c.maxBody]
+		rec.Truncated = true
+	}
+	rec.Body = data
+	if readErr != nil {
+		rec.ReadErr = classify(readErr, redactor).Error()
+	}
+	ex.Response = rec
+	ex.Duration = time.Since(ex.Started)
+	return ex, nil
+}
+
+// classify turns a net/http error into a TransportError a user can act on.
+func classify(err error, r *Redactor) *TransportError {
+	msg := r.String(err.Error())
+	var netErr net.Error
+	var tlsErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &TransportError{Kind: TransportRefused, Message: "the target refused the connection (is it running, and is the URL right?): " + msg}
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &TransportError{Kind: TransportReset, Message: "the connection was closed or reset before the response was complete: " + msg}
+	case errors.As(err, &tlsErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return &TransportError{Kind: TransportTLS, Message: "the target's TLS certificate is not trusted (use --ca-cert FILE for a private CA, or --insecure to skip verification): " + msg}
+	case errors.As(err, &recErr):
+		return &TransportError{Kind: TransportTLS, Message: "TLS handshake failed (is the target plain HTTP? use http://): " + msg}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return &TransportError{Kind: TransportTimeout, Message: "no complete response within the request timeout (raise --request-timeout if the server is slow): " + msg}
+	case strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "invalid header") || strings.Contains(msg, "HTTP/1.x transport connection broken"):
+		return &TransportError{Kind: TransportProtocol, Message: "the target did not answer valid HTTP: " + msg}
+	default:
+		return &TransportError{Kind: TransportOther, Message: msg}
+	}
+}

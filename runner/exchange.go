@@ -1,0 +1,73 @@
+package runner
+
+import (
+	"net/http"
+	"time"
+)
+
+// Exchange is one request fired at a target and what came back, recorded for the checks and for
+// reports. The recorded request is already redacted: it never holds a credential.
+type Exchange struct {
+	OperationID string            `json:"operation_id"`
+	Request     RecordedRequest   `json:"request"`
+	Response    *RecordedResponse `json:"response,omitempty"`
+	Started     time.Time         `json:"started"`
+	Duration    time.Duration     `json:"duration_ns"`
+	// Err is set when no HTTP response was received (refused, reset, timed out, TLS failure).
+	Err *TransportError `json:"transport_error,omitempty"`
+}
+
+// RecordedRequest is the request as sent, with credentials redacted.
+type RecordedRequest struct {
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Path   string      `json:"path"`
+	Header http.Header `json:"header,omitempty"`
+	Body   []byte      `json:"body,omitempty"`
+}
+
+// RecordedResponse is what the target answered. Body holds at most the client's cap; Truncated
+// says the target sent more.
+type RecordedResponse struct {
+	Status    int         `json:"status"`
+	Proto     string      `json:"proto"`
+	Header    http.Header `json:"header"`
+	Body      []byte      `json:"body,omitempty"`
+	Truncated bool        `json:"truncated,omitempty"`
+	// ReadErr is set when the body could not be read to its end (reset, timeout mid-body).
+	ReadErr string `json:"read_error,omitempty"`
+}
+
+// RequestID returns the response's X-Request-Id, or "".
+func (e *Exchange) RequestID() string {
+	if e == nil || e.Response == nil {
+		return ""
+	}
+	return e.Response.Header.Get("X-Request-Id")
+}
+
+// Status returns the response status, or 0 when no response arrived.
+func (e *Exchange) Status() int {
+	if e == nil || e.Response == nil {
+		return 0
+	}
+	return e.Response.Status
+}
+
+// TransportError says why no HTTP response arrived. Kind is one of the TransportKind constants.
+type TransportError struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// Kinds of transport error.
+const (
+	TransportRefused  = "connection-refused"
+	TransportTimeout  = "timeout"
+	TransportReset    = "connection-reset"
+	TransportTLS      = "tls"
+	TransportProtocol = "protocol"
+	TransportOther    = "other"
+)
+
+func (e *TransportError) Error() string { return e.Kind + ": " + e.Message }
