@@ -42,4 +42,3 @@ func TestCheckBodySchemaNeverEchoesValues(t *testing.T) {
 		}
 	}
 }
-

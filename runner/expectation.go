@@ -190,4 +190,3 @@ func pathPointer(path string) string {
 	}
 	return pointer(strings.Split(path, ".")...)
 }
-
