@@ -161,12 +161,47 @@ func replaceParams(template string, value func(string) string) string {
 // request cannot be built (a setup error: missing parameter, unknown security scheme); anything
 // the target does, including not answering, is recorded in the Exchange.
 func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, error) {
+	req, rec, redactor, err := c.build(ctx, base, r)
+	if err != nil {
+		return nil, err
+	}
+	ex := &Exchange{OperationID: r.Op.ID, Request: rec, Started: time.Now()}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		ex.Duration = time.Since(ex.Started)
+		ex.Err = classify(err, redactor)
+		return ex, nil
+	}
+	defer resp.Body.Close()
+	out := &RecordedResponse{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header}
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if int64(len(data)) > c.maxBody {
+		data = data[:c.maxBody]
+		out.Truncated = true
+	}
+	out.Body = data
+	if readErr != nil {
+		out.ReadErr = classify(readErr, redactor).Error()
+	}
+	ex.Response = out
+	ex.Duration = time.Since(ex.Started)
+	return ex, nil
+}
+
+// Prepare builds r as Do would send it and returns the redacted record, sending nothing (for
+// dry runs).
+func (c *Client) Prepare(base *url.URL, r Request) (RecordedRequest, error) {
+	_, rec, _, err := c.build(context.Background(), base, r)
+	return rec, err
+}
+
+func (c *Client) build(ctx context.Context, base *url.URL, r Request) (*http.Request, RecordedRequest, *Redactor, error) {
 	if r.Op == nil {
-		return nil, errors.New("request has no operation")
+		return nil, RecordedRequest{}, nil, errors.New("request has no operation")
 	}
 	u, err := BuildURL(base, r.Op, r.PathParams, r.Query)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.Op.ID, err)
+		return nil, RecordedRequest{}, nil, fmt.Errorf("%s: %w", r.Op.ID, err)
 	}
 	var body io.Reader
 	if r.Body != nil {
@@ -174,7 +209,7 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Op.Method, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot build the request: %w", r.Op.ID, err)
+		return nil, RecordedRequest{}, nil, fmt.Errorf("%s: cannot build the request: %w", r.Op.ID, err)
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
@@ -193,40 +228,17 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	}
 	req.Header.Set("User-Agent", "apiconform")
 	if err := r.Credential.apply(r.Op.api.Doc, req); err != nil {
-		return nil, fmt.Errorf("%s: %w", r.Op.ID, err)
+		return nil, RecordedRequest{}, nil, fmt.Errorf("%s: %w", r.Op.ID, err)
 	}
 	redactor := c.redactor.With(r.Credential.Secrets()...)
-	ex := &Exchange{
-		OperationID: r.Op.ID,
-		Request: RecordedRequest{
-			Method: req.Method,
-			URL:    redactor.URL(req.URL),
-			Path:   redactor.String(req.URL.EscapedPath()),
-			Header: redactor.Header(req.Header),
-			Body:   redactor.Bytes(r.Body),
-		},
-		Started: time.Now(),
+	rec := RecordedRequest{
+		Method: req.Method,
+		URL:    redactor.URL(req.URL),
+		Path:   redactor.String(req.URL.EscapedPath()),
+		Header: redactor.Header(req.Header),
+		Body:   redactor.Bytes(r.Body),
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		ex.Duration = time.Since(ex.Started)
-		ex.Err = classify(err, redactor)
-		return ex, nil
-	}
-	defer resp.Body.Close()
-	rec := &RecordedResponse{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header}
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	if int64(len(data)) > c.maxBody {
-		data = data[:c.maxBody]
-		rec.Truncated = true
-	}
-	rec.Body = data
-	if readErr != nil {
-		rec.ReadErr = classify(readErr, redactor).Error()
-	}
-	ex.Response = rec
-	ex.Duration = time.Since(ex.Started)
-	return ex, nil
+	return req, rec, redactor, nil
 }
 
 // classify turns a net/http error into a TransportError a user can act on.

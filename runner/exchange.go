@@ -1,9 +1,25 @@
 package runner
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// Body is a request or response body. In JSON it is a string when it is valid UTF-8 (a JSON
+// body reads as itself in reports), else "base64:" and its base64 encoding.
+type Body []byte
+
+// MarshalJSON renders the body as a string.
+func (b Body) MarshalJSON() ([]byte, error) {
+	if utf8.Valid(b) {
+		return json.Marshal(string(b))
+	}
+	return json.Marshal("base64:" + base64.StdEncoding.EncodeToString(b))
+}
 
 // Exchange is one request fired at a target and what came back, recorded for the checks and for
 // reports. The recorded request is already redacted: it never holds a credential.
@@ -23,7 +39,7 @@ type RecordedRequest struct {
 	URL    string      `json:"url"`
 	Path   string      `json:"path"`
 	Header http.Header `json:"header,omitempty"`
-	Body   []byte      `json:"body,omitempty"`
+	Body   Body        `json:"body,omitempty"`
 }
 
 // RecordedResponse is what the target answered. Body holds at most the client's cap; Truncated
@@ -32,7 +48,7 @@ type RecordedResponse struct {
 	Status    int         `json:"status"`
 	Proto     string      `json:"proto"`
 	Header    http.Header `json:"header"`
-	Body      []byte      `json:"body,omitempty"`
+	Body      Body        `json:"body,omitempty"`
 	Truncated bool        `json:"truncated,omitempty"`
 	// ReadErr is set when the body could not be read to its end (reset, timeout mid-body).
 	ReadErr string `json:"read_error,omitempty"`
@@ -71,3 +87,21 @@ const (
 )
 
 func (e *TransportError) Error() string { return e.Kind + ": " + e.Message }
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (b *Body) UnmarshalJSON(data []byte) error {
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	if rest, ok := strings.CutPrefix(s, "base64:"); ok {
+		raw, err := base64.StdEncoding.DecodeString(rest)
+		if err != nil {
+			return err
+		}
+		*b = raw
+		return nil
+	}
+	*b = Body(s)
+	return nil
+}
