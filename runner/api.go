@@ -24,6 +24,8 @@ type API struct {
 	ops    map[string]*Operation
 	sorted []*Operation
 	router routers.Router
+	// headers holds the canonical names of every header documented on any response.
+	headers map[string]bool
 }
 
 // Operation is one operation of an API.
@@ -61,7 +63,7 @@ func NewAPI(name string, doc *openapi3.T) (*API, error) {
 	if doc == nil || doc.Paths == nil {
 		return nil, fmt.Errorf("spec %s: no paths", name)
 	}
-	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}}
+	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}, headers: map[string]bool{}}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for method, op := range item.Operations() {
@@ -81,6 +83,11 @@ func NewAPI(name string, doc *openapi3.T) (*API, error) {
 				probe:   &http.Request{Method: method},
 			}
 			o.prepare(doc, item)
+			for _, f := range o.responses {
+				for _, h := range f.headers {
+					a.headers[http.CanonicalHeaderKey(h)] = true
+				}
+			}
 			a.ops[o.ID] = o
 			a.sorted = append(a.sorted, o)
 		}
@@ -99,6 +106,9 @@ func (a *API) Operation(id string) *Operation { return a.ops[id] }
 
 // Operations returns every operation, sorted by ID.
 func (a *API) Operations() []*Operation { return a.sorted }
+
+// documentsHeader reports whether any response of the API documents the header.
+func (a *API) documentsHeader(name string) bool { return a.headers[http.CanonicalHeaderKey(name)] }
 
 // FindOperation routes a request path (the target's base path already removed) to an operation.
 // The spec's `servers` are ignored, so a request to a loopback mock routes like one to the vendor.

@@ -230,3 +230,5 @@ func compareGolden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (run go test ./runner -update and review the diff):\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
