@@ -1,0 +1,76 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"mime"
+	"strconv"
+	"strings"
+)
+
+// undeployOptions are the fields of the optional undeploy body.
+type undeployOptions struct {
+	description string
+	persistent  bool
+}
+
+// parseUndeployOptions reads the optional undeploy body {description, persistent}. No body (or
+// JSON null, or an empty description) means the defaults. problem says what is wrong with a body
+// that cannot be used; unknown fields are ignored.
+func parseUndeployOptions(body []byte, contentType string) (opts undeployOptions, problem string) {
+	opts = undeployOptions{description: defaultUndeployDescription}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return opts, ""
+	}
+	if contentType != "" {
+		mt, _, err := mime.ParseMediaType(contentType)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return opts, "Content-Type (" + truncate(contentType, 64) + ") is not supported: send the body as application/json"
+		}
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return opts, "Request body is not valid JSON (at byte " + strconv.FormatInt(syn.Offset, 10) + ": " + syn.Error() + ")"
+		}
+		return opts, "Request body must be a JSON object with optional fields description (string) and persistent (boolean), not " + jsonKind(body)
+	}
+	if raw, ok := fields["description"]; ok && jsonKind(raw) != "null" {
+		if err := json.Unmarshal(raw, &opts.description); err != nil {
+			return opts, "Field description must be a string, not " + jsonKind(raw)
+		}
+		if strings.TrimSpace(opts.description) == "" {
+			opts.description = defaultUndeployDescription
+		}
+	}
+	if raw, ok := fields["persistent"]; ok && jsonKind(raw) != "null" {
+		if err := json.Unmarshal(raw, &opts.persistent); err != nil {
+			return opts, "Field persistent must be a boolean (true or false), not " + jsonKind(raw)
+		}
+	}
+	return opts, ""
+}
+
+// jsonKind names the JSON type of a valid JSON value by its first byte.
+func jsonKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "a number"
+}

@@ -1,0 +1,22 @@
+// Package mock is apiconform's reference mock: an http.Handler that behaves like the two vendor
+// APIs the project holds servers to, so that the suites (and anyone's own client or wrapper) have
+// a target that runs anywhere, in-process or on loopback, with no network.
+//
+// It serves
+//   - Confluent Cloud org/v2: DELETE /org/v2/environments/{id} (the recursive delete), and the
+//     companions POST /org/v2/environments and GET /org/v2/environments/{id};
+//   - Apinizer APIOps: DELETE (undeploy) and POST (deploy) on
+//     /apiops/projects/{projectName}/apiProxies/{apiProxyName}/environments/{environmentName}/;
+//   - the inspection endpoints GET /_mock/state and POST /_mock/reset.
+//
+// The starting state (credentials, environments, clusters, projects, proxies) is data: a YAML
+// file, by default fixtures/mock-state.yaml (see DefaultState and LoadState). New copies it; Reset
+// restores it.
+//
+// A fault (Options.Faults) makes the mock break its contract in exactly one way, so that the
+// runner's checks can be shown to catch it. Faults lists every fault ID with the runner check
+// that must catch it and the request that shows it.
+//
+// The handler never panics on any input, is safe for concurrent use (one mutex guards the
+// state), and does no per-request work that can be done once.
+package mock
