@@ -108,12 +108,8 @@ func (c *call) apinizerToken(aw *apinizerWorld) (*apinizerToken, *response) {
 		}
 	}
 	r := apinizerFail(http.StatusUnauthorized, "unauthorized_client", description)
-	r.challenges = challengeApinizer
 	return nil, &r
 }
-
-// challengeApinizer is the WWW-Authenticate of an Apinizer 401.
-var challengeApinizer = []string{`Bearer realm="Apinizer"`}
 
 func apinizerFail(status int, code, description string) response {
 	return response{status: status, apinizerErr: &apinizerError{code: code, description: description}}

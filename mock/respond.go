@@ -12,7 +12,8 @@ import (
 // apinizerErr, result and body is set, or none for an empty body.
 type response struct {
 	status int
-	// rate sets the X-RateLimit-* headers (and Retry-After on a 429).
+	// rate sets the X-RateLimit-* headers (and Retry-After on a 429) where the spec documents
+	// them; see rateHeaderStatus.
 	rate *rateStatus
 	// challenges are the WWW-Authenticate values of a 401.
 	challenges []string
@@ -95,7 +96,7 @@ func (c *call) write(resp response) {
 	if c.sentID != "" {
 		h["X-Request-Id"] = []string{c.sentID}
 	}
-	if resp.rate != nil {
+	if resp.rate != nil && rateHeaderStatus(resp.status) {
 		c.rateHeaders(h, resp.status, resp.rate)
 	}
 	if len(resp.challenges) > 0 && !c.fault(faultMissingWWWAuthenticate) {
@@ -137,6 +138,16 @@ func (c *call) write(resp response) {
 	if len(body) > 0 {
 		_, _ = c.rec.Write(body)
 	}
+}
+
+// rateHeaderStatus reports whether the spec documents the rate-limit headers for status: the
+// successes and 429. Other responses to an authenticated request are counted but carry none.
+func rateHeaderStatus(status int) bool {
+	switch status {
+	case http.StatusOK, http.StatusCreated, http.StatusAccepted, http.StatusNoContent, http.StatusTooManyRequests:
+		return true
+	}
+	return false
 }
 
 // rateHeaders sets X-RateLimit-Limit, -Remaining and -Reset (relative seconds), and Retry-After
