@@ -2,6 +2,9 @@ package drift
 
 import (
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -285,4 +288,34 @@ func BenchmarkLoadAndCompare(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzCompare feeds arbitrary revisions to the loader and, when they load, to Compare and Render:
+// nothing may panic. The seeds are the testdata documents.
+func FuzzCompare(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	base, err := LoadFile("testdata/security_replaced_base.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		revision, err := LoadBytes(data, "fuzz.yaml")
+		if err != nil {
+			return
+		}
+		r, err := Compare(base, revision, Options{})
+		if err != nil {
+			return
+		}
+		for _, format := range Formats() {
+			if err := Render(io.Discard, r, format); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }
