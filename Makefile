@@ -14,3 +14,23 @@ vet:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# ---- conformance suites -------------------------------------------------------------------
+# make conform                          both suites against the embedded mock
+# make conform TARGET=https://host      both suites against a server (CONFLUENT_TARGET=, APINIZER_TARGET= per API)
+# make conform LABELS='!destructive'    a Ginkgo label filter
+# make conform FLAGS='--contract-only'  flags of the suite binaries (see README.md)
+REPORTS ?= reports
+GINKGO  := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+SUITES  := ./suites/confluent ./suites/apinizer
+CONFORM_ENV := $(if $(TARGET),APICONFORM_TARGET='$(TARGET)') \
+	$(if $(CONFLUENT_TARGET),APICONFORM_CONFLUENT_TARGET='$(CONFLUENT_TARGET)') \
+	$(if $(APINIZER_TARGET),APICONFORM_APINIZER_TARGET='$(APINIZER_TARGET)')
+
+.PHONY: conform
+## conform: run the conformance suites; JUnit, JSON, coverage and drift reports land in reports/
+conform:
+	@mkdir -p $(REPORTS)
+	$(CONFORM_ENV) $(GINKGO) --randomize-all --fail-on-pending --fail-on-empty --keep-going \
+		--junit-report=junit.xml --json-report=report.json --output-dir=$(REPORTS) \
+		$(if $(LABELS),--label-filter='$(LABELS)') $(SUITES) -- --report-dir=$(abspath $(REPORTS)) $(FLAGS)
