@@ -8,7 +8,9 @@
 // needs around it:
 //
 //   - Documents are loaded and validated by package specs first (LoadFile, LoadBytes, LoadPinned),
-//     so an unloadable document fails with `file:line: problem` before oasdiff sees it.
+//     so an unloadable document fails with `file:line: problem` before oasdiff sees it. Each
+//     `allOf` is then merged into one schema, so that composed and written-out schemas compare by
+//     what they describe.
 //   - Each oasdiff change becomes a Change: the rule ID, a Level (breaking, warning, info, from
 //     oasdiff's ERR, WARN and INFO), the operation, the English message and a Location in each file.
 //   - Options.Covered restricts a Report to the operations apiconform's suites exercise
