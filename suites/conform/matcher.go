@@ -15,4 +15,3 @@ func Conform() types.GomegaMatcher {
 		return !o.Failed(), nil
 	}).WithTemplate("Scenario {{printf \"%q\" .Actual.Scenario.Name}} broke the contract:\n{{.Actual.Report}}")
 }
-
