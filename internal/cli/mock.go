@@ -1,12 +1,179 @@
 package cli
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/apiconform/apiconform/mock"
 )
 
-// runMock serves the reference mock. (Being built under issue 3.)
+// shutdownTimeout bounds how long the mock waits for requests in flight when it is stopped.
+const shutdownTimeout = 5 * time.Second
+
+// runMock serves the reference mock until SIGINT or SIGTERM.
 func runMock(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "apiconform mock: not built yet")
-	return ExitSetup
+	return runMockUntilSignal(args, stdout, stderr, nil)
+}
+
+// runMockUntilSignal serves the mock until SIGINT or SIGTERM arrives. The signals are caught
+// before the mock listens, so ready (when not nil) is called only once a signal stops it.
+func runMockUntilSignal(args []string, stdout, stderr io.Writer, ready func(addr string)) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveMock(ctx, args, stdout, stderr, ready)
+}
+
+// serveMock parses the flags of `apiconform mock`, serves the mock until ctx is done, then shuts
+// it down cleanly. ready, when not nil, is called with the listening address once the mock
+// accepts connections.
+func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
+	fs := flag.NewFlagSet("apiconform mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	stateFile := fs.String("state", "", "starting state `FILE` (YAML, the shape of fixtures/mock-state.yaml); default: the embedded demo state")
+	faults := fs.String("fault", "", "break the contract in these ways: fault `ID[,ID...]` (see --list-faults)")
+	listFaults := fs.Bool("list-faults", false, "print the fault IDs, the check that catches each, and the request that shows it; then exit")
+	historyLimit := fs.Int("history-limit", mock.DefaultHistoryLimit, "Apinizer deployment-history retention per proxy (`N` records)")
+	deletionDelay := fs.Duration("deletion-delay", 0, "how long a deleted Confluent environment stays \"being deleted\" (a DELETE then answers 409); 0 deletes at once")
+	quiet := fs.Bool("quiet", false, "do not log requests")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: apiconform mock [flags]\n\n"+
+			"Serves the reference mock of the Confluent Cloud org/v2 and Apinizer APIOps APIs, with\n"+
+			"GET /_mock/state and POST /_mock/reset. See docs/mock.md.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitSetup
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "apiconform mock: unexpected argument %q (the mock takes flags only; see -h)\n", fs.Arg(0))
+		return ExitSetup
+	}
+	if *listFaults {
+		return printFaults(stdout, stderr)
+	}
+	if *historyLimit < 1 {
+		fmt.Fprintf(stderr, "apiconform mock: --history-limit %d: want 1 or more\n", *historyLimit)
+		return ExitSetup
+	}
+	if *deletionDelay < 0 {
+		fmt.Fprintf(stderr, "apiconform mock: --deletion-delay %s: must not be negative\n", *deletionDelay)
+		return ExitSetup
+	}
+	state, err := loadMockState(*stateFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "apiconform mock: cannot use the starting state:\n%v\n", err)
+		return ExitSetup
+	}
+	opts := mock.Options{
+		Faults:        splitList(*faults),
+		HistoryLimit:  *historyLimit,
+		DeletionDelay: *deletionDelay,
+	}
+	if !*quiet {
+		opts.Log = stdout
+	}
+	srv, err := mock.New(state, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "apiconform mock: %v\n", err)
+		return ExitSetup
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "apiconform mock: cannot listen on %s: %v (is another process using the port? choose one with --addr)\n", *addr, err)
+		return ExitSetup
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          log.New(stderr, "apiconform mock: ", 0),
+	}
+	where := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "apiconform mock: serving Confluent org/v2 and Apinizer APIOps on %s (state: %s", where, stateName(*stateFile))
+	if ids := srv.ActiveFaults(); len(ids) > 0 {
+		fmt.Fprintf(stdout, "; faults: %s", strings.Join(ids, ", "))
+	}
+	fmt.Fprintln(stdout, ")")
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		fmt.Fprintln(stderr, "apiconform mock: note: listening beyond loopback; the demo credentials are public")
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "apiconform mock: %v\n", err)
+		return ExitSetup
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintf(stderr, "apiconform mock: requests still in flight after %s were cut off: %v\n", shutdownTimeout, err)
+		_ = hs.Close()
+	}
+	fmt.Fprintln(stdout, "apiconform mock: stopped")
+	return ExitOK
+}
+
+// loadMockState reads the starting state: the embedded demo state when file is "".
+func loadMockState(file string) (*mock.State, error) {
+	if file == "" {
+		return mock.DefaultState()
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--state %s: %w", file, err)
+	}
+	return mock.LoadState(data, file)
+}
+
+func stateName(file string) string {
+	if file == "" {
+		return "the embedded demo state"
+	}
+	return file
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// printFaults prints the mock's fault table.
+func printFaults(stdout, stderr io.Writer) int {
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tAPI\tCAUGHT BY\tWHAT BREAKS; WHICH REQUEST SHOWS IT")
+	for _, f := range mock.Faults() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.ID, f.API, f.Check, f.Doc)
+	}
+	if err := tw.Flush(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return ExitSetup
+	}
+	return ExitOK
 }

@@ -1,0 +1,229 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/apiconform/apiconform/mock"
+)
+
+// lockedBuffer collects a command's output while its server goroutines write to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestMockSetupErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("confluent:\n  environments:\n  - id: nope\n    display_name: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "flag provided but not defined"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--fault", "drop-request-id,no-such-fault"}, "unknown fault ID(s) no-such-fault; known: drop-request-id"},
+		{[]string{"--state", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"--state", bad}, bad + ":3: confluent.environments[0].id"},
+		{[]string{"--history-limit", "0"}, "--history-limit 0"},
+		{[]string{"--deletion-delay", "-1s"}, "must not be negative"},
+		{[]string{"--addr", "127.0.0.1:notaport"}, "cannot listen on 127.0.0.1:notaport"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		code := serveMock(context.Background(), tt.args, &out, &errOut, nil)
+		if code != ExitSetup || !strings.Contains(errOut.String(), tt.want) {
+			t.Errorf("mock %v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut.String(), ExitSetup, tt.want)
+		}
+	}
+}
+
+func TestMockHelpAndListFaults(t *testing.T) {
+	code, out, errOut := run("mock", "-h")
+	if code != ExitOK || !strings.Contains(errOut, "--list-faults") || !strings.Contains(errOut, "docs/mock.md") {
+		t.Errorf("mock -h: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run("mock", "--list-faults")
+	if code != ExitOK {
+		t.Fatalf("mock --list-faults: exit %d", code)
+	}
+	for _, f := range mock.Faults() {
+		if !strings.Contains(out, f.ID) || !strings.Contains(out, f.Check) {
+			t.Errorf("--list-faults lacks %s -> %s:\n%s", f.ID, f.Check, out)
+		}
+	}
+}
+
+// startMock runs serveMock on a loopback port until the returned stop is called; stop returns
+// the exit code and the output.
+func startMock(t *testing.T, args ...string) (base string, stop func() (int, string, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	addrCh := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- serveMock(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), &out, &errOut, func(a string) { addrCh <- a })
+	}()
+	select {
+	case a := <-addrCh:
+		base = "http://" + a
+	case code := <-done:
+		cancel()
+		t.Fatalf("mock exited %d before serving: %s", code, errOut.String())
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("mock did not start")
+	}
+	var once sync.Once
+	code := -1
+	stop = func() (int, string, string) {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(10 * time.Second):
+				t.Error("mock did not stop within 10 s")
+			}
+		})
+		return code, out.String(), errOut.String()
+	}
+	t.Cleanup(func() { stop() })
+	return base, stop
+}
+
+func httpDo(t *testing.T, method, url, auth string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, body
+}
+
+// TestMockServes: `apiconform mock` serves the demo state on loopback, logs each request, and
+// stops cleanly when its context ends.
+func TestMockServes(t *testing.T) {
+	base, stop := startMock(t)
+	status, _, body := httpDo(t, "GET", base+"/_mock/state", "")
+	var state map[string]any
+	if status != 200 || json.Unmarshal(body, &state) != nil || state["confluent"] == nil || state["apinizer"] == nil {
+		t.Fatalf("GET /_mock/state: %d %s", status, body)
+	}
+	req, _ := http.NewRequest("DELETE", base+"/org/v2/environments/env-demo1", nil)
+	req.SetBasicAuth("demo-key", "demo-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 || resp.Header.Get("X-Request-Id") == "" {
+		t.Errorf("DELETE env-demo1: %d %v", resp.StatusCode, resp.Header)
+	}
+	code, out, errOut := stop()
+	if code != ExitOK {
+		t.Errorf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{"serving Confluent org/v2 and Apinizer APIOps on " + base, "GET /_mock/state 200",
+		"DELETE /org/v2/environments/env-demo1 204", "req=" + resp.Header.Get("X-Request-Id"), "apiconform mock: stopped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "demo-secret") {
+		t.Errorf("output holds a secret:\n%s", out)
+	}
+	if _, err := http.Get(base + "/_mock/state"); err == nil {
+		t.Error("the mock still answers after it stopped")
+	}
+}
+
+// TestMockFlags: --state, --fault, --history-limit, --deletion-delay and --quiet take effect.
+func TestMockFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.yaml")
+	state := "confluent:\n  api_keys:\n  - key: k\n    secret: s\n    permissions: [Delete:Environment]\n  environments:\n  - id: env-only1\n    display_name: only\n"
+	if err := os.WriteFile(file, []byte(state), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startMock(t, "--state", file, "--fault", "drop-request-id", "--history-limit", "3", "--deletion-delay", "1m", "--quiet")
+	auth := "Basic " + "azpz" // k:s
+	if status, h, _ := httpDo(t, "DELETE", base+"/org/v2/environments/env-only1", auth); status != 204 || h.Get("X-Request-Id") != "" {
+		t.Errorf("DELETE with the fault: %d %v", status, h)
+	}
+	if status, _, _ := httpDo(t, "DELETE", base+"/org/v2/environments/env-only1", auth); status != 409 {
+		t.Errorf("second DELETE with a deletion delay: %d", status)
+	}
+	_, _, body := httpDo(t, "GET", base+"/_mock/state", "")
+	var m struct {
+		Mock struct {
+			Faults       []string `json:"faults"`
+			HistoryLimit int      `json:"history_limit"`
+		} `json:"mock"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil || strings.Join(m.Mock.Faults, ",") != "drop-request-id" || m.Mock.HistoryLimit != 3 {
+		t.Errorf("mock settings: %s", body)
+	}
+	code, out, _ := stop()
+	if code != ExitOK || !strings.Contains(out, "state: "+file) || !strings.Contains(out, "faults: drop-request-id") || strings.Contains(out, "DELETE /org") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
+
+// TestMockStopsOnSignal: SIGTERM stops the command cleanly.
+func TestMockStopsOnSignal(t *testing.T) {
+	proc, err := os.FindProcess(os.Getpid())
+	if err != nil {
+		t.Skip(err)
+	}
+	var out, errOut lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runMockUntilSignal([]string{"--addr", "127.0.0.1:0", "--quiet"}, &out, &errOut, func(string) {
+			if err := proc.Signal(syscall.SIGTERM); err != nil {
+				t.Errorf("cannot signal (skipping is not possible once serving): %v", err)
+			}
+		})
+	}()
+	select {
+	case code := <-done:
+		if code != ExitOK || !strings.Contains(out.String(), "stopped") {
+			t.Errorf("exit %d, output %q %q", code, out.String(), errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the mock did not stop on SIGTERM")
+	}
+}
