@@ -118,12 +118,12 @@ func TestRealWorldPinnedAgainstNewest(t *testing.T) {
 	if r.Base != "specs/confluent/confluent.yaml" {
 		t.Errorf("base = %q", r.Base)
 	}
+	// The one breaking change is the modelling choice the pinned spec documents: the STS token as
+	// HTTP bearer where the vendor writes OAuth2 client credentials.
 	wantBreaking := []want{
-		{"response-property-type-changed", Breaking, "GET /org/v2/environments/{id}"},
-		{"response-property-type-changed", Breaking, "POST /org/v2/environments"},
 		{"api-security-component-type-changed", Breaking, ""},
 	}
-	if g := got(r)[:min(3, len(r.Changes))]; !equal(g, wantBreaking) || r.Count(Breaking) != 3 || r.Count(Warning) != 0 {
+	if g := got(r)[:min(1, len(r.Changes))]; !equal(g, wantBreaking) || r.Count(Breaking) != 1 || r.Count(Warning) != 0 {
 		t.Errorf("breaking changes = %v (%d breaking, %d warnings); want %v", g, r.Count(Breaking), r.Count(Warning), wantBreaking)
 	}
 	if len(find(r, "endpoint-added", "GET /org/v2/environments", "")) != 1 {
@@ -146,8 +146,8 @@ func TestRealWorldPinnedAgainstNewest(t *testing.T) {
 			t.Errorf("--only-covered kept %+v", c)
 		}
 	}
-	if onlyCovered.Count(Breaking) != 2 || len(onlyCovered.Changes) >= len(r.Changes) {
-		t.Errorf("--only-covered: %d changes, %d breaking; want the 2 breaking response changes and fewer changes than %d",
+	if onlyCovered.Count(Breaking) != 0 || len(onlyCovered.Changes) >= len(r.Changes) {
+		t.Errorf("--only-covered: %d changes, %d breaking; want no breaking change on the covered operations and fewer changes than %d",
 			len(onlyCovered.Changes), onlyCovered.Count(Breaking), len(r.Changes))
 	}
 }

@@ -51,8 +51,9 @@ func newRecord(api string, o *scenario.Outcome) Record {
 // maxTranscriptBody bounds how much of each body a transcript shows.
 const maxTranscriptBody = 2048
 
-// transcript renders the (already redacted) exchanges of a scenario for reports.
-func transcript(o *scenario.Outcome) string {
+// transcript renders the exchanges of a scenario for reports. Recorded requests are redacted by
+// the client; responses are redacted here (a server may echo a credential back).
+func transcript(o *scenario.Outcome, r *runner.Redactor) string {
 	var b strings.Builder
 	for i, st := range o.Steps {
 		for _, ex := range st.Exchanges {
@@ -61,11 +62,11 @@ func transcript(o *scenario.Outcome) string {
 			writeBody(&b, "  > ", ex.Request.Body)
 			switch {
 			case ex.Err != nil:
-				fmt.Fprintf(&b, "  < no response (%s) after %v\n", ex.Err.Message, ex.Duration.Round(1000))
+				fmt.Fprintf(&b, "  < no response (%s) after %v\n", r.String(ex.Err.Message), ex.Duration.Round(1000))
 			case ex.Response != nil:
 				fmt.Fprintf(&b, "  < %s %d in %v\n", ex.Response.Proto, ex.Response.Status, ex.Duration.Round(1000))
-				writeHeaders(&b, "  < ", ex.Response.Header)
-				writeBody(&b, "  < ", ex.Response.Body)
+				writeHeaders(&b, "  < ", r.Header(ex.Response.Header))
+				writeBody(&b, "  < ", r.Bytes(ex.Response.Body))
 			}
 		}
 	}

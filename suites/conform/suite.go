@@ -28,6 +28,8 @@ type suite struct {
 	vars   map[string]string
 	mock   *httptest.Server
 	opts   scenario.Options
+	// redactor scrubs every credential the suite resolved from what it reports.
+	redactor *runner.Redactor
 }
 
 // Describe registers the conformance suite of api (specs.Confluent or specs.Apinizer): one spec
@@ -109,6 +111,7 @@ func (s *suite) setUp() {
 	}
 	profiles, secrets := scenario.ResolveProfiles(s.file, os.Getenv)
 	redactor := runner.NewRedactor(secrets...)
+	s.redactor = redactor
 	client, err := runner.NewClient(runner.ClientOptions{
 		Timeout: s.cfg.RequestTimeout, MaxBodyBytes: s.cfg.MaxBody, CACertFile: s.cfg.CACert,
 		Insecure: s.cfg.Insecure, Redactor: redactor,
@@ -168,7 +171,7 @@ func (s *suite) run(ctx ginkgo.SpecContext, sc *scenario.Scenario) {
 		return
 	}
 	ginkgo.AddReportEntry(recordEntry, newRecord(s.api, outcome), ginkgo.ReportEntryVisibilityNever)
-	ginkgo.AddReportEntry("exchanges", transcript(outcome), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	ginkgo.AddReportEntry("exchanges", transcript(outcome, s.redactor), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	Expect(outcome).To(Conform())
 }
 
