@@ -2,10 +2,12 @@ package mock
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDefaultState: the embedded state has what the issue lists.
@@ -194,5 +196,30 @@ func TestInspection(t *testing.T) {
 	}
 	if g := send(t, base, req{method: "GET", path: "/_mock/reset"}); g.status != 405 || g.header.Get("Allow") != "POST" {
 		t.Errorf("GET /_mock/reset: %d %v", g.status, g.header)
+	}
+}
+
+// TestStateJSONIsAState: GET /_mock/state without its mock section, secrets filled back in,
+// loads as a starting state.
+func TestStateJSONIsAState(t *testing.T) {
+	_, base := start(t, nil, Options{DeletionDelay: time.Hour})
+	send(t, base, req{method: "DELETE", path: proxyPath("petstore-api", "production"), auth: demoToken, body: `{"persistent":true}`})
+	send(t, base, req{method: "DELETE", path: envPath + "env-demo1", auth: demoKey})
+	m := snapshot(t, base)
+	delete(m, "mock")
+	for _, section := range [][2]string{{"confluent", "sts_tokens"}, {"apinizer", "tokens"}} {
+		for i, tok := range at(m, section[0], section[1]).([]any) {
+			tok.(map[string]any)["token"] = fmt.Sprint("token-", i)
+		}
+	}
+	state, err := LoadState(mustJSON(m), "state.json")
+	if err != nil {
+		t.Fatalf("LoadState(GET /_mock/state): %v", err)
+	}
+	if h := state.Apinizer.Projects[0].Proxies[0].History; len(h) != 1 || !h[0].Persistent {
+		t.Errorf("history %v", h)
+	}
+	if e := state.Confluent.Environments[0]; e.ID != "env-demo1" || !e.Deleting || e.DeletedAt == nil {
+		t.Errorf("environment %+v", e)
 	}
 }
