@@ -13,6 +13,9 @@ const (
 	defaultRedeployDescription = "Redeployed by APIOPS Api"
 )
 
+// deploymentPerms are the permissions undeploy and deploy need in the project, checked in order.
+var deploymentPerms = []string{PermAPIManagement, PermDeployUndeploy}
+
 // deployment answers DELETE (undeploy) and POST (deploy) on
 // /apiops/projects/{projectName}/apiProxies/{apiProxyName}/environments/{environmentName}/,
 // checking in this order: the token (401), the project (404), the permissions (403), the
@@ -33,7 +36,7 @@ func (c *call) deployment(projectName, proxyName, envName string) response {
 			return apinizerFail(http.StatusNotFound, "not_found",
 				"Project ("+projectName+") is not found or user does not have privilege to access it!")
 		}
-		for _, need := range []string{PermAPIManagement, PermDeployUndeploy} {
+		for _, need := range deploymentPerms {
 			if !perms[need] {
 				return apinizerFail(http.StatusForbidden, "forbidden",
 					"User does not have "+need+" permission in project ("+projectName+")")

@@ -18,7 +18,7 @@ func (c *call) errorFor(status int, code, title, detail string) response {
 }
 
 func (c *call) unknownRoute() response {
-	path := c.r.URL.EscapedPath()
+	path := c.path
 	detail := "No endpoint " + truncate(c.r.Method, 16) + " " + truncate(path, maxLoggedPath)
 	if c.api == apiApinizer && !strings.HasSuffix(path, "/") {
 		detail += " (APIOps paths end with a slash)"

@@ -31,8 +31,10 @@ func apiOf(escapedPath string) apiKind {
 
 // call is one request being answered.
 type call struct {
-	s         *Server
-	r         *http.Request
+	s *Server
+	r *http.Request
+	// path is the request's escaped path.
+	path      string
 	rec       *recorder
 	api       apiKind
 	requestID string
@@ -114,7 +116,7 @@ func (c *call) serve() response {
 	if c.r.ContentLength > MaxBodyBytes {
 		return c.tooLarge()
 	}
-	rt, params := match(c.r.URL.EscapedPath())
+	rt, params := match(c.path)
 	if rt == routeNone {
 		return c.unknownRoute()
 	}

@@ -125,15 +125,15 @@ func (s *Server) HistoryLimit() int { return s.historyLimit }
 // ServeHTTP answers one request. It never panics: a bug that would is answered with a 500.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
-	c := &call{s: s, r: r, rec: &recorder{ResponseWriter: w}, requestID: s.ids.next()}
-	c.api = apiOf(r.URL.EscapedPath())
+	path := r.URL.EscapedPath()
+	c := &call{s: s, r: r, path: path, api: apiOf(path), rec: &recorder{ResponseWriter: w}, requestID: s.ids.next()}
 	defer func() {
 		if v := recover(); v != nil {
 			if c.rec.status == 0 {
 				c.write(c.internalError())
 			}
 		}
-		s.log.line(started, r.Method, r.URL.EscapedPath(), c.rec.status, c.sentID)
+		s.log.line(started, r.Method, path, c.rec.status, c.sentID)
 	}()
 	c.write(c.serve())
 }

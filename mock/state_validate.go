@@ -13,6 +13,7 @@ const (
 	defaultOrganizationID = "00000000-0000-0000-0000-000000000000"
 	defaultRateLimit      = 1000
 	defaultRateWindow     = 60
+	maxRateWindow         = 366 * 24 * 3600
 )
 
 // problem is one thing wrong with a state, at a path of YAML keys (string) and sequence indices
@@ -85,8 +86,8 @@ func (v *validator) rateLimit(r *RateLimit, path ...any) {
 	if r.Limit < 1 {
 		v.add("limit must be at least 1", append(path, "limit")...)
 	}
-	if r.WindowSeconds < 1 {
-		v.add("window_seconds must be at least 1", append(path, "window_seconds")...)
+	if r.WindowSeconds < 1 || r.WindowSeconds > maxRateWindow {
+		v.add("window_seconds must be between 1 and "+strconv.Itoa(maxRateWindow)+" (a year)", append(path, "window_seconds")...)
 	}
 	if r.Used < 0 || (r.Limit >= 1 && r.Used > r.Limit) {
 		v.add("used must be between 0 and limit", append(path, "used")...)

@@ -43,7 +43,8 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	stateFile := fs.String("state", "", "starting state `FILE` (YAML, the shape of fixtures/mock-state.yaml); default: the embedded demo state")
-	faults := fs.String("fault", "", "break the contract in these ways: fault `ID[,ID...]` (see --list-faults)")
+	var faults listFlag
+	fs.Var(&faults, "fault", "break the contract in these ways: fault `ID[,ID...]`, repeatable (see --list-faults)")
 	listFaults := fs.Bool("list-faults", false, "print the fault IDs, the check that catches each, and the request that shows it; then exit")
 	historyLimit := fs.Int("history-limit", mock.DefaultHistoryLimit, "Apinizer deployment-history retention per proxy (`N` records)")
 	deletionDelay := fs.Duration("deletion-delay", 0, "how long a deleted Confluent environment stays \"being deleted\" (a DELETE then answers 409); 0 deletes at once")
@@ -81,7 +82,7 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 		return ExitSetup
 	}
 	opts := mock.Options{
-		Faults:        splitList(*faults),
+		Faults:        faults,
 		HistoryLimit:  *historyLimit,
 		DeletionDelay: *deletionDelay,
 	}
@@ -153,15 +154,19 @@ func stateName(file string) string {
 	return file
 }
 
-// splitList splits a comma-separated flag value, dropping blanks.
-func splitList(s string) []string {
-	var out []string
+// listFlag is a flag of comma-separated values that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+// Set adds the comma-separated values of one occurrence, dropping blanks.
+func (l *listFlag) Set(s string) error {
 	for _, part := range strings.Split(s, ",") {
 		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
+			*l = append(*l, part)
 		}
 	}
-	return out
+	return nil
 }
 
 // printFaults prints the mock's fault table.

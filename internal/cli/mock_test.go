@@ -179,7 +179,7 @@ func TestMockFlags(t *testing.T) {
 	if err := os.WriteFile(file, []byte(state), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	base, stop := startMock(t, "--state", file, "--fault", "drop-request-id", "--history-limit", "3", "--deletion-delay", "1m", "--quiet")
+	base, stop := startMock(t, "--state", file, "--fault", "drop-request-id", "--fault", "apinizer-success-string,", "--history-limit", "3", "--deletion-delay", "1m", "--quiet")
 	auth := "Basic " + "azpz" // k:s
 	if status, h, _ := httpDo(t, "DELETE", base+"/org/v2/environments/env-only1", auth); status != 204 || h.Get("X-Request-Id") != "" {
 		t.Errorf("DELETE with the fault: %d %v", status, h)
@@ -194,11 +194,11 @@ func TestMockFlags(t *testing.T) {
 			HistoryLimit int      `json:"history_limit"`
 		} `json:"mock"`
 	}
-	if err := json.Unmarshal(body, &m); err != nil || strings.Join(m.Mock.Faults, ",") != "drop-request-id" || m.Mock.HistoryLimit != 3 {
+	if err := json.Unmarshal(body, &m); err != nil || strings.Join(m.Mock.Faults, ",") != "apinizer-success-string,drop-request-id" || m.Mock.HistoryLimit != 3 {
 		t.Errorf("mock settings: %s", body)
 	}
 	code, out, _ := stop()
-	if code != ExitOK || !strings.Contains(out, "state: "+file) || !strings.Contains(out, "faults: drop-request-id") || strings.Contains(out, "DELETE /org") {
+	if code != ExitOK || !strings.Contains(out, "state: "+file) || !strings.Contains(out, "faults: apinizer-success-string, drop-request-id") || strings.Contains(out, "DELETE /org") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
 }
