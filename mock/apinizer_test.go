@@ -185,3 +185,25 @@ func TestApinizerUndeployEffects(t *testing.T) {
 		t.Errorf("deployed_to after deploy: %v", got)
 	}
 }
+
+// TestApinizerPathParameters: names in paths are URL-decoded and case sensitive.
+func TestApinizerPathParameters(t *testing.T) {
+	state, err := DefaultState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	state.Apinizer.Environments = append(state.Apinizer.Environments, "eu/west")
+	state.Apinizer.Projects = append(state.Apinizer.Projects, Project{Name: "R&D", Proxies: []Proxy{{Name: "api.v2", DeployedTo: []string{"eu/west"}}}})
+	state.Apinizer.Tokens[0].Projects["R&D"] = []string{PermAPIManagement, PermDeployUndeploy}
+	_, base := start(t, state, Options{})
+	path := "/apiops/projects/R%26D/apiProxies/api%2Ev2/environments/eu%2Fwest/"
+	if g := send(t, base, req{method: "DELETE", path: path, auth: demoToken}); g.status != 200 {
+		t.Errorf("undeploy with encoded names: %d %s", g.status, g.body)
+	}
+	if g := send(t, base, req{method: "POST", path: "/apiops/projects/r%26d/apiProxies/api.v2/environments/eu%2Fwest/", auth: demoToken}); g.status != 404 {
+		t.Errorf("deploy to r&d (case differs): %d %s", g.status, g.body)
+	}
+	if g := send(t, base, req{method: "POST", path: path, auth: demoToken}); g.status != 200 {
+		t.Errorf("deploy with encoded names: %d %s", g.status, g.body)
+	}
+}

@@ -155,3 +155,35 @@ func TestFaultsSpareOtherAPI(t *testing.T) {
 		t.Errorf("/_mock/state with every fault: %d %v", g.status, g.header)
 	}
 }
+
+// faultWaivers are the contract and transport checks no fault maps to, each with the reason.
+var faultWaivers = map[string]string{
+	"no-redirect": "an undocumented redirect is also an undocumented status, so status-documented fires " +
+		"with it: no fault can break the contract in exactly one way that only no-redirect catches",
+}
+
+// TestEveryContractCheckHasAFault: every transport and contract check of the runner is the
+// mapped check of some fault, or has a written waiver. A new check needs one or the other.
+func TestEveryContractCheckHasAFault(t *testing.T) {
+	mapped := map[string]bool{}
+	for _, f := range Faults() {
+		mapped[f.Check] = true
+	}
+	for _, c := range runner.All() {
+		if c.Scope != runner.ScopeContract && c.Scope != runner.ScopeTransport {
+			continue
+		}
+		_, waived := faultWaivers[c.ID]
+		switch {
+		case mapped[c.ID] && waived:
+			t.Errorf("check %s has a fault and a waiver; drop the waiver", c.ID)
+		case !mapped[c.ID] && !waived:
+			t.Errorf("check %s has no mock fault that triggers it: add one to mock/faults.go, or a waiver with its reason", c.ID)
+		}
+	}
+	for id := range faultWaivers {
+		if _, ok := runner.Lookup(id); !ok {
+			t.Errorf("waiver for unknown check %s", id)
+		}
+	}
+}
