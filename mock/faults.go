@@ -36,6 +36,7 @@ const (
 	faultHangUp
 	faultApinizerMissingErrorDescription
 	faultApinizerSuccessString
+	faultRateLimitOnErrors
 )
 
 // faultTable is the one table of faults: each ID, its bit, and the check that catches it. Never
@@ -76,6 +77,8 @@ var faultTable = []struct {
 		Doc: "Apinizer error bodies have no error_description; shown by any Apinizer error, e.g. undeploy of orders-api from production with demo-token (400)"}},
 	{faultApinizerSuccessString, Fault{ID: "apinizer-success-string", API: "apinizer", Check: "body-schema",
 		Doc: "the top-level success of a 200 is the string \"true\", not a boolean; shown by undeploy of petstore-api from staging with demo-token (200)"}},
+	{faultRateLimitOnErrors, Fault{ID: "ratelimit-headers-on-errors", API: "confluent", Check: "drift-header",
+		Doc: "Confluent errors to an authenticated request (403, 404, 409) carry X-RateLimit-* headers, which the spec documents only on successes and 429: drift, a warning unless --strict; shown by DELETE of env-nope with demo-key (404)"}},
 }
 
 // Faults returns the fault table: every fault ID, the API it breaks, the runner check ID that

@@ -96,7 +96,7 @@ func (c *call) write(resp response) {
 	if c.sentID != "" {
 		h["X-Request-Id"] = []string{c.sentID}
 	}
-	if resp.rate != nil && rateHeaderStatus(resp.status) {
+	if resp.rate != nil && (rateHeaderStatus(resp.status) || c.fault(faultRateLimitOnErrors)) {
 		c.rateHeaders(h, resp.status, resp.rate)
 	}
 	if len(resp.challenges) > 0 && !c.fault(faultMissingWWWAuthenticate) {
