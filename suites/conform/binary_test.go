@@ -172,3 +172,34 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestBadScenarioFileFailsBeforeSending: an inconsistent scenario file fails the run naming file
+// and line, and nothing is sent (the target would refuse any connection anyway).
+func TestBadScenarioFileFailsBeforeSending(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte(`api: confluent
+scenarios:
+  - name: unknown operation
+    labels: [errors]
+    operation: deleteEnvironment
+    credentials: none
+  - name: variable never set
+    operation: deleteOrgV2Environment
+    params: {id: "${env_id}"}
+    credentials: none
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runSuite(t, nil, "--scenarios="+bad, "--target=http://127.0.0.1:1")
+	for _, want := range []string{
+		bad + `:3: scenario "unknown operation" step 1: unknown operation ID "deleteEnvironment"`,
+		bad + `:7: scenario "variable never set" step 1 uses ${env_id}`,
+	} {
+		if r.exit == 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("exit %d; output lacks %q:\n%s", r.exit, want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "connection-refused") {
+		t.Error("a request was sent")
+	}
+}

@@ -30,6 +30,7 @@ var (
 	flagChecks           = flag.String("checks", "", "comma-separated check IDs to run (default: all)")
 	flagSkipChecks       = flag.String("skip-checks", "", "comma-separated check IDs not to run")
 	flagReportDir        = flag.String("report-dir", "", "folder for coverage and drift reports (default: reports/ at the module root)")
+	flagScenarios        = flag.String("scenarios", "", "a scenario file to run instead of the embedded fixtures/<api>.yaml (format: fixtures/README.md)")
 	flagMockFaults       = flag.String("mock-fault", "", "with the embedded mock: comma-separated fault IDs it injects (see `apiconform mock --list-faults`)")
 )
 
@@ -54,6 +55,8 @@ type Config struct {
 	Checks           []runner.Check
 	ReportDir        string
 	MockFaults       []string
+	// Scenarios is a scenario file on disk; empty means the embedded one.
+	Scenarios string
 }
 
 // loadConfig resolves the flags and environment for api. Precedence for the target:
@@ -64,6 +67,7 @@ func loadConfig(api string, getenv func(string) string) (*Config, error) {
 		AllowDestructive: *flagAllowDestructive, Strict: *flagStrict, Lenient: *flagLenient, DryRun: *flagDryRun,
 		CACert: *flagCACert, Insecure: *flagInsecure, Rate: *flagRate, MaxRetries: *flagMaxRetries,
 		MaxRetryWait: *flagMaxRetryWait, ReportDir: *flagReportDir, MockFaults: splitList(*flagMockFaults),
+		Scenarios: *flagScenarios,
 	}
 	perAPI := "APICONFORM_" + strings.ToUpper(api) + "_TARGET"
 	for _, src := range []struct{ name, value string }{

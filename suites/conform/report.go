@@ -21,7 +21,7 @@ import (
 // and why, the API coverage, and the live drift summary, and writes the coverage and drift
 // reports into the report folder.
 func (s *suite) report(rep ginkgo.Report) {
-	if s.cfg == nil {
+	if !s.ready {
 		return
 	}
 	records, skipped := collect(rep)

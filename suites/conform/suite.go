@@ -30,6 +30,8 @@ type suite struct {
 	opts   scenario.Options
 	// redactor scrubs every credential the suite resolved from what it reports.
 	redactor *runner.Redactor
+	// ready is true once the configuration and the scenario file loaded.
+	ready bool
 }
 
 // Describe registers the conformance suite of api (specs.Confluent or specs.Apinizer): one spec
@@ -54,6 +56,7 @@ func (s *suite) build() {
 		s.cfg = cfg
 		err = s.load()
 	}
+	s.ready = err == nil
 	if err != nil {
 		ginkgo.It("loads the configuration and the scenario file", func() {
 			ginkgo.Fail(err.Error())
@@ -78,8 +81,12 @@ func (s *suite) load() error {
 		return err
 	}
 	data, path, err := fixtures.Read(s.api + ".yaml")
+	if s.cfg.Scenarios != "" {
+		path = s.cfg.Scenarios
+		data, err = os.ReadFile(path)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("scenario file: %w", err)
 	}
 	s.file, err = scenario.Load(data, path, s.apiDoc)
 	if err != nil {
@@ -97,8 +104,8 @@ func (s *suite) load() error {
 
 // setUp starts the embedded mock when there is no target, and builds the runner.
 func (s *suite) setUp() {
-	if s.cfg == nil {
-		return // build already reported why
+	if !s.ready {
+		return // build reported why, as a failing spec
 	}
 	base := s.cfg.Target
 	if base == nil {
@@ -120,7 +127,7 @@ func (s *suite) setUp() {
 	checker := runner.NewChecker(s.cfg.Checks, runner.CheckOptions{Lenient: s.cfg.Lenient, ContractOnly: s.cfg.ContractOnly, Strict: s.cfg.Strict}, redactor)
 	s.target = &scenario.Target{Runner: &runner.Runner{API: s.apiDoc, Client: client, Checker: checker, Base: base}, Profiles: profiles}
 	s.opts = scenario.Options{Pacer: scenario.NewPacer(s.cfg.Rate), MaxRetries: s.cfg.MaxRetries, MaxRetryWait: s.cfg.MaxRetryWait}
-	fmt.Fprintln(ginkgo.GinkgoWriter, s.banner(base))
+	fmt.Fprintln(os.Stdout, s.banner(base))
 }
 
 func (s *suite) banner(base *url.URL) string {
