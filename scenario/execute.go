@@ -175,6 +175,14 @@ func sleep(ctx context.Context, opts Options, d time.Duration) error {
 	if opts.Sleep != nil {
 		return opts.Sleep(ctx, d)
 	}
+	return sleepContext(ctx, d)
+}
+
+// sleepContext waits d, or until the context ends.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {

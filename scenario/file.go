@@ -105,12 +105,7 @@ func (s *Scenario) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, append(scenarioKeys, stepKeys...)...); err != nil {
 		return err
 	}
-	type plain struct {
-		Name        string   `yaml:"name"`
-		Description string   `yaml:"description"`
-		Labels      []string `yaml:"labels"`
-		Steps       []*Step  `yaml:"steps"`
-	}
+	type plain Scenario // the same fields, without UnmarshalYAML
 	var p plain
 	if err := n.Decode(&p); err != nil {
 		return err
@@ -142,29 +137,14 @@ func (st *Step) UnmarshalYAML(n *yaml.Node) error {
 }
 
 func decodeStep(n *yaml.Node, st *Step) error {
-	type plain struct {
-		Name        string            `yaml:"name"`
-		Operation   string            `yaml:"operation"`
-		Params      map[string]string `yaml:"params"`
-		Query       map[string]string `yaml:"query"`
-		Headers     map[string]string `yaml:"headers"`
-		Credentials string            `yaml:"credentials"`
-		Body        any               `yaml:"body"`
-		RawBody     string            `yaml:"raw_body"`
-		ContentType string            `yaml:"content_type"`
-		Expect      Expect            `yaml:"expect"`
-		Save        map[string]string `yaml:"save"`
-	}
+	type plain Step // the same fields, without UnmarshalYAML
 	var p plain
-	// Decode only the step's own keys: a scenario node also holds name, labels, ...
+	// A scenario node also holds name, labels, ...: only the step's keys land in p.
 	if err := n.Decode(&p); err != nil {
 		return err
 	}
-	*st = Step{
-		Name: p.Name, Operation: p.Operation, Params: p.Params, Query: p.Query, Headers: p.Headers,
-		Credentials: p.Credentials, Body: p.Body, RawBody: p.RawBody, ContentType: p.ContentType,
-		Expect: p.Expect, Save: p.Save, Line: n.Line,
-	}
+	*st = Step(p)
+	st.Line = n.Line
 	if e := findKey(n, "expect"); e != nil {
 		if err := checkKeys(e, "status", "headers", "body"); err != nil {
 			return err
