@@ -2,6 +2,8 @@ package runner
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -23,6 +25,10 @@ const (
 	DefaultMaxBodyBytes = 10 << 20
 )
 
+// MaxHeaderBytes caps the status line and headers of a response (informational 1xx responses
+// included); a target that sends more is reported as not answering valid HTTP.
+const MaxHeaderBytes = 1 << 20
+
 // ClientOptions configure a Client. The zero value means the defaults.
 type ClientOptions struct {
 	// Timeout bounds each request, from dialling to the last byte of the body (default 30 s).
@@ -40,8 +46,9 @@ type ClientOptions struct {
 	Transport http.RoundTripper
 }
 
-// Client fires requests at a target and records the exchanges. It never follows redirects and
-// never reads more than MaxBodyBytes of a body. A Client is safe for concurrent use.
+// Client fires requests at a target and records the exchanges. It never follows redirects, never
+// reads more than MaxBodyBytes of a body (after gzip decoding) nor more than MaxHeaderBytes of
+// headers, and never waits longer than the timeout. A Client is safe for concurrent use.
 type Client struct {
 	http     *http.Client
 	maxBody  int64
@@ -62,6 +69,7 @@ func NewClient(o ClientOptions) (*Client, error) {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.Proxy = nil // a conformance run talks to the target it is given, not to a proxy
 		tr.MaxIdleConnsPerHost = 64
+		tr.MaxResponseHeaderBytes = MaxHeaderBytes
 		tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure} //nolint:gosec // only when asked
 		if o.CACertFile != "" {
 			pem, err := os.ReadFile(o.CACertFile)
@@ -174,6 +182,14 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	}
 	defer resp.Body.Close()
 	out := &RecordedResponse{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// The client asks for no upgrade. After a 101 the connection speaks another protocol and
+		// is no longer bound by the client's timeout: read nothing, close it (status-documented
+		// reports the status).
+		ex.Response = out
+		ex.Duration = time.Since(ex.Started)
+		return ex, nil
+	}
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if int64(len(data)) > c.maxBody {
 		data = data[:c.maxBody]
@@ -181,7 +197,7 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	}
 	out.Body = data
 	if readErr != nil {
-		out.ReadErr = classify(readErr, redactor).Error()
+		out.ReadErr = classifyBody(readErr, resp.Uncompressed, redactor).Error()
 	}
 	ex.Response = out
 	ex.Duration = time.Since(ex.Started)
@@ -241,9 +257,16 @@ func (c *Client) build(ctx context.Context, base *url.URL, r Request) (*http.Req
 	return req, rec, redactor, nil
 }
 
-// classify turns a net/http error into a TransportError a user can act on.
+// classify turns a net/http error into a TransportError a user can act on. The kind is decided
+// on the cause, never on the request URL the error text repeats.
 func classify(err error, r *Redactor) *TransportError {
 	msg := r.String(err.Error())
+	cause := err
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) && urlErr.Err != nil {
+		cause = urlErr.Err
+	}
+	text := cause.Error()
 	var netErr net.Error
 	var tlsErr *tls.CertificateVerificationError
 	var recErr tls.RecordHeaderError
@@ -254,15 +277,30 @@ func classify(err error, r *Redactor) *TransportError {
 		return &TransportError{Kind: TransportRefused, Message: "the target refused the connection (is it running, and is the URL right?): " + msg}
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return &TransportError{Kind: TransportReset, Message: "the connection was closed or reset before the response was complete: " + msg}
-	case errors.As(err, &tlsErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+	case errors.As(err, &hostErr):
+		return &TransportError{Kind: TransportTLS, Message: "the target's TLS certificate is not valid for the host in the target URL (use a host name the certificate lists, or --insecure to skip verification): " + msg}
+	case errors.As(err, &tlsErr), errors.As(err, &unknownAuth):
 		return &TransportError{Kind: TransportTLS, Message: "the target's TLS certificate is not trusted (use --ca-cert FILE for a private CA, or --insecure to skip verification): " + msg}
-	case errors.As(err, &recErr):
+	case errors.As(err, &recErr), strings.Contains(text, "server gave HTTP response to HTTPS client"):
 		return &TransportError{Kind: TransportTLS, Message: "TLS handshake failed (is the target plain HTTP? use http://): " + msg}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return &TransportError{Kind: TransportTimeout, Message: "no complete response within the request timeout (raise --request-timeout if the server is slow): " + msg}
-	case strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "invalid header") || strings.Contains(msg, "HTTP/1.x transport connection broken"):
+	case strings.Contains(text, "response headers exceeded"):
+		return &TransportError{Kind: TransportProtocol, Message: fmt.Sprintf("the target sent more than %d bytes of headers: %s", MaxHeaderBytes, msg)}
+	case strings.Contains(text, "malformed HTTP") || strings.Contains(text, "malformed MIME") || strings.Contains(text, "invalid header") ||
+		strings.Contains(text, "HTTP/1.x transport connection broken") || strings.Contains(text, "chunk"):
 		return &TransportError{Kind: TransportProtocol, Message: "the target did not answer valid HTTP: " + msg}
 	default:
 		return &TransportError{Kind: TransportOther, Message: msg}
 	}
+}
+
+// classifyBody classifies an error met while reading a body; gzipped says the transport was
+// decoding a gzip-encoded body.
+func classifyBody(err error, gzipped bool, r *Redactor) *TransportError {
+	var corrupt flate.CorruptInputError
+	if gzipped && (errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)) {
+		return &TransportError{Kind: TransportProtocol, Message: "the gzip-encoded body is corrupt: " + r.String(err.Error())}
+	}
+	return classify(err, r)
 }
