@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -181,7 +183,11 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 		return ex, nil
 	}
 	defer resp.Body.Close()
-	out := &RecordedResponse{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header}
+	// A hostile server may echo the credential. The response is recorded with every secret
+	// replaced, so that no check can quote it, cut or escaped beyond what output redaction
+	// recognises, and no report can hold it.
+	echoes := echoForms(redactor)
+	out := &RecordedResponse{Status: resp.StatusCode, Proto: resp.Proto, Header: echoes.Header(resp.Header)}
 	if resp.StatusCode == http.StatusSwitchingProtocols {
 		// The client asks for no upgrade. After a 101 the connection speaks another protocol and
 		// is no longer bound by the client's timeout: read nothing, close it (status-documented
@@ -195,7 +201,7 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 		data = data[:c.maxBody]
 		out.Truncated = true
 	}
-	out.Body = data
+	out.Body = redactBody(data, echoes, out.Truncated)
 	if readErr != nil {
 		out.ReadErr = classifyBody(readErr, resp.Uncompressed, redactor).Error()
 	}
@@ -255,6 +261,42 @@ func (c *Client) build(ctx context.Context, base *url.URL, r Request) (*http.Req
 		Body:   redactor.Bytes(r.Body),
 	}
 	return req, rec, redactor, nil
+}
+
+// echoForms returns a Redactor for r's secrets as they may appear in a response: as they are,
+// and escaped inside a JSON or Go-quoted string.
+func echoForms(r *Redactor) *Redactor {
+	forms := append([]string(nil), r.secrets...)
+	for _, s := range r.secrets {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(s) == nil {
+			forms = append(forms, strings.TrimSuffix(strings.TrimSpace(b.String()), `"`)[1:])
+		}
+		forms = append(forms, strings.TrimSuffix(strconv.Quote(s), `"`)[1:])
+	}
+	return NewRedactor(forms...)
+}
+
+// redactBody replaces every secret form in body. A body cut at the cap may end with the start
+// of a secret; that start is replaced too.
+func redactBody(body []byte, r *Redactor, truncated bool) []byte {
+	for _, s := range r.secrets {
+		if bytes.Contains(body, []byte(s)) {
+			body = bytes.ReplaceAll(body, []byte(s), []byte(Redacted))
+		}
+		if !truncated {
+			continue
+		}
+		for n := len(s) - 1; n >= 4; n-- {
+			if bytes.HasSuffix(body, []byte(s[:n])) {
+				body = append(body[:len(body)-n:len(body)-n], Redacted...)
+				break
+			}
+		}
+	}
+	return body
 }
 
 // classify turns a net/http error into a TransportError a user can act on. The kind is decided

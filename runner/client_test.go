@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -53,9 +54,15 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
-// echoServer answers 200 with what it received, as JSON.
-func echoServer(t *testing.T) *url.URL {
+// echoServer answers 200 with what it received, as JSON; sawAuth returns the Authorization of
+// the last request (the recorded response has an echoed credential redacted).
+func echoServer(t *testing.T) (base *url.URL, sawAuth func() string) {
+	var mu sync.Mutex
+	var last string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		last = r.Header.Get("Authorization")
+		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", "echo")
 		_ = json.NewEncoder(w).Encode(map[string]any{
@@ -65,7 +72,11 @@ func echoServer(t *testing.T) *url.URL {
 	}))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	return u
+	return u, func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return last
+	}
 }
 
 func TestCredentialsAttachedPerSchemeAndRedacted(t *testing.T) {
@@ -86,7 +97,7 @@ func TestCredentialsAttachedPerSchemeAndRedacted(t *testing.T) {
 		{"no credential", confluent, nil, "", nil},
 	}
 	client, _ := NewClient(ClientOptions{})
-	base := echoServer(t)
+	base, sawAuth := echoServer(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ex, err := client.Do(context.Background(), base, Request{Op: tt.op, PathParams: defaultParams, Credential: tt.cred})
@@ -97,10 +108,13 @@ func TestCredentialsAttachedPerSchemeAndRedacted(t *testing.T) {
 			if err := json.Unmarshal(ex.Response.Body, &got); err != nil {
 				t.Fatal(err)
 			}
-			if got["authorization"] != tt.wantAuth {
-				t.Errorf("server saw Authorization %q, want %q", got["authorization"], tt.wantAuth)
+			if sawAuth() != tt.wantAuth {
+				t.Errorf("server saw Authorization %q, want %q", sawAuth(), tt.wantAuth)
 			}
-			recorded, _ := json.Marshal(ex.Request)
+			if tt.cred != nil && !strings.Contains(got["authorization"], Redacted) {
+				t.Errorf("the recorded response holds the echoed credential: %q", got["authorization"])
+			}
+			recorded, _ := json.Marshal(ex)
 			for _, s := range tt.secrets {
 				if strings.Contains(string(recorded), s) {
 					t.Errorf("recorded request holds the secret %q: %s", s, recorded)

@@ -443,3 +443,65 @@ func otherLoopbackServer(t *testing.T, h http.Handler) *url.URL {
 	u, _ := url.Parse(srv.URL)
 	return u
 }
+
+// TestEchoedSecretsNeverLeakInPart: a hostile server echoes the credential where checks quote
+// response values back (a mistyped rate-limit header, a 429's Retry-After, a body value a
+// scenario assertion reads), padded so that the quoted excerpt would cut the secret short, and
+// with characters that quoting escapes. No finding may hold any 8-character run of a secret.
+func TestEchoedSecretsNeverLeakInPart(t *testing.T) {
+	op := testAPI(t, "confluent").Operation("deleteOrgV2Environment")
+	secret := "Q7m2" + strings.Repeat("a9Zx", 15) // 64 characters, as a Confluent API secret
+	quoted := `pass"word\with-quotes-0123`
+	tests := []struct {
+		name string
+		cred *Credential
+		echo string // what the server sends back in place of the value
+	}{
+		{"long secret cut by the excerpt", &Credential{Scheme: "cloud-api-key", Username: "KEY123", Password: secret}, "x" + secret},
+		{"secret with characters quoting escapes", &Credential{Scheme: "cloud-api-key", Username: "KEY123", Password: quoted}, "x" + quoted},
+		{"bearer token after long padding", &Credential{Scheme: "confluent-sts-access-token", Token: secret}, strings.Repeat("p", 190) + secret},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := httpTarget(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "r")
+				w.Header().Set("X-RateLimit-Limit", tt.echo)
+				w.Header().Set("X-RateLimit-Remaining", "0")
+				w.Header().Set("X-RateLimit-Reset", "9")
+				w.Header().Set("Retry-After", tt.echo)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(429)
+				_, _ = fmt.Fprintf(w, `{"errors":[{"status":"429","detail":%q}]}`, tt.echo)
+			})
+			client, _ := NewClient(ClientOptions{Timeout: hostileTimeout})
+			a, err := ParseAssertion(`errors.0.detail == "expected"`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &Runner{API: op.API(), Client: client, Base: base, Checker: NewChecker(All(), CheckOptions{}, NewRedactor(tt.cred.Secrets()...))}
+			res, err := r.Do(context.Background(), Request{Op: op, PathParams: defaultParams, Credential: tt.cred}, &Expectation{Status: 204, Body: []Assertion{a}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Violations) == 0 {
+				t.Fatal("want findings")
+			}
+			text := render(res.Violations)
+			for _, s := range tt.cred.Secrets() {
+				if frag := leakedRun(text, s, 8); frag != "" {
+					t.Errorf("a finding holds %q, a part of a secret:\n%s", frag, text)
+				}
+			}
+		})
+	}
+}
+
+// leakedRun returns the first run of n characters of secret found in text, or "".
+func leakedRun(text, secret string, n int) string {
+	for i := 0; i+n <= len(secret); i++ {
+		if strings.Contains(text, secret[i:i+n]) {
+			return secret[i : i+n]
+		}
+	}
+	return ""
+}
