@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -486,7 +487,8 @@ func TestEchoedSecretsNeverLeakInPart(t *testing.T) {
 			if len(res.Violations) == 0 {
 				t.Fatal("want findings")
 			}
-			text := render(res.Violations)
+			recorded, _ := json.Marshal(res.Exchange)
+			text := render(res.Violations) + string(recorded)
 			for _, s := range tt.cred.Secrets() {
 				if frag := leakedRun(text, s, 8); frag != "" {
 					t.Errorf("a finding holds %q, a part of a secret:\n%s", frag, text)
@@ -504,4 +506,28 @@ func leakedRun(text, secret string, n int) string {
 		}
 	}
 	return ""
+}
+
+// TestSecretCutAtTheCapIsRedacted: a body over the cap that the cap cuts in the middle of an
+// echoed secret does not keep the secret's first characters.
+func TestSecretCutAtTheCapIsRedacted(t *testing.T) {
+	op := testAPI(t, "confluent").Operation("deleteOrgV2Environment")
+	secret := "CUT-SECRET-0123456789abcdef"
+	const cap = 1024
+	base := httpTarget(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write([]byte(strings.Repeat(" ", cap-10) + secret + strings.Repeat(" ", cap)))
+	})
+	client, _ := NewClient(ClientOptions{Timeout: hostileTimeout, MaxBodyBytes: cap})
+	ex, err := client.Do(context.Background(), base, Request{Op: op, PathParams: defaultParams, Credential: &Credential{Scheme: "confluent-sts-access-token", Token: secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ex.Response.Truncated {
+		t.Fatal("want a truncated body")
+	}
+	if frag := leakedRun(string(ex.Response.Body), secret, 4); frag != "" || !strings.HasSuffix(string(ex.Response.Body), Redacted) {
+		t.Errorf("the recorded body keeps %q of the secret cut at the cap: ...%q", frag, ex.Response.Body[len(ex.Response.Body)-20:])
+	}
 }
