@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -107,13 +108,40 @@ func LoadBytes(data []byte, file string) (doc *openapi3.T, err error) {
 	return doc, nil
 }
 
+// MaxRefBytes bounds the size of a file an external `$ref` names.
+const MaxRefBytes = 16 << 20
+
 // readLocalRef resolves external `$ref`s from local files only: loading a spec never reaches the
-// network.
+// network, and never reads a device, a pipe or a file over MaxRefBytes (a `$ref` to /dev/zero or
+// a FIFO would otherwise exhaust memory or block forever).
 func readLocalRef(_ *openapi3.Loader, location *url.URL) ([]byte, error) {
 	if location.Scheme != "" && location.Scheme != "file" {
 		return nil, fmt.Errorf("external $ref %q: only local files are followed, not %s URLs", location, location.Scheme)
 	}
-	return os.ReadFile(filepath.FromSlash(location.Path))
+	path := filepath.FromSlash(location.Path)
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("external $ref %s: not a regular file", path)
+	}
+	if info.Size() > MaxRefBytes {
+		return nil, fmt.Errorf("external $ref %s: %d bytes, over the %d-byte limit", path, info.Size(), MaxRefBytes)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxRefBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxRefBytes {
+		return nil, fmt.Errorf("external $ref %s: over the %d-byte limit", path, MaxRefBytes)
+	}
+	return data, nil
 }
 
 // LoadError is returned by the Load functions when a document cannot be read, parsed, resolved or
