@@ -43,8 +43,12 @@ type Operation struct {
 	// kin-openapi validates the body without stopping at a header error (header checks are ours).
 	bodyRoute *routers.Route
 	// probe is the request kin-openapi's ValidateResponse reads (only its method).
-	probe     *http.Request
-	responses map[string]*responseFacts
+	probe *http.Request
+	// bodyVisitOptions are the schema options ValidateResponse would use on a response body.
+	bodyVisitOptions []openapi3.SchemaValidationOption
+	responses        map[string]*responseFacts
+	// byStatus is response(status) for every status from 100 to 599, resolved once.
+	byStatus [600]*responseFacts
 }
 
 // responseFacts are computed once per documented response.
@@ -56,6 +60,31 @@ type responseFacts struct {
 	headers []string
 	// errorStatus is true when the body schema has errors[].status (the Confluent Failure shape).
 	errorStatus bool
+
+	// What the checks would otherwise work out on every exchange:
+	// declared is the declared media types, sorted; declaredWant joins them with " or ".
+	declared     []string
+	declaredWant string
+	// contentRef is specRef + "/content"; schemaRefs holds, per declared media type, the
+	// pointer of its schema.
+	contentRef string
+	schemaRefs map[string]string
+	// headerFacts describe headers, in the same order.
+	headerFacts []headerFacts
+	// documented holds the canonical names of headers; driftExpected is what drift-header says
+	// the response should carry.
+	documented    map[string]bool
+	driftExpected string
+}
+
+// headerFacts are the facts of one documented response header, computed once.
+type headerFacts struct {
+	name      string // as the spec writes it
+	canonical string // as net/http keys it
+	required  bool
+	schema    *openapi3.Schema // nil when the header declares none
+	ref       string           // the header's JSON pointer in the spec
+	schemaRef string           // the pointer of its schema
 }
 
 // NewAPI prepares doc (already loaded and validated, see package specs) for checking.
@@ -63,6 +92,7 @@ func NewAPI(name string, doc *openapi3.T) (*API, error) {
 	if doc == nil || doc.Paths == nil {
 		return nil, fmt.Errorf("spec %s: no paths", name)
 	}
+	registerUniqueItemsChecker.Do(func() { openapi3.RegisterArrayUniqueItemsChecker(uniqueJSONItems) })
 	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}, headers: map[string]bool{}}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -162,17 +192,74 @@ func (o *Operation) prepare(doc *openapi3.T, item *openapi3.PathItem) {
 		}
 		sort.Strings(f.headers)
 		f.errorStatus = hasErrorStatus(ref.Value)
+		f.precompute()
 		o.responses[key] = f
 		bodyOnly := *ref.Value
 		bodyOnly.Headers = nil
 		bodyOp.Responses.Set(key, &openapi3.ResponseRef{Value: &bodyOnly})
 	}
 	o.bodyRoute = &routers.Route{Spec: doc, Path: o.Path, PathItem: item, Method: o.Method, Operation: &bodyOp}
+	// In the order openapi3filter.ValidateResponse builds them from validationOptions.
+	o.bodyVisitOptions = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaErrorMessageCustomizer(schemaErrorReason)}
+	if doc.IsOpenAPI31OrLater() {
+		o.bodyVisitOptions = append(o.bodyVisitOptions, openapi3.EnableJSONSchema2020())
+	}
+	o.bodyVisitOptions = append(o.bodyVisitOptions, openapi3.VisitAsResponse())
+	for status := 100; status < len(o.byStatus); status++ {
+		o.byStatus[status] = o.lookupResponse(status)
+	}
+}
+
+// precompute fills in what the checks need of the response on every exchange.
+func (f *responseFacts) precompute() {
+	f.declared = make([]string, 0, len(f.resp.Content))
+	for mt := range f.resp.Content {
+		f.declared = append(f.declared, mt)
+	}
+	sort.Strings(f.declared)
+	f.declaredWant = strings.Join(f.declared, " or ")
+	f.contentRef = f.specRef + "/content"
+	f.schemaRefs = make(map[string]string, len(f.declared))
+	for _, mt := range f.declared {
+		f.schemaRefs[mt] = f.contentRef + "/" + escapePointer(mt) + "/schema"
+	}
+	f.documented = make(map[string]bool, len(f.headers))
+	for _, name := range f.headers {
+		hf := headerFacts{name: name, canonical: http.CanonicalHeaderKey(name), ref: f.specRef + "/headers/" + escapePointer(name)}
+		hf.schemaRef = hf.ref + "/schema"
+		if h := f.resp.Headers[name]; h != nil && h.Value != nil {
+			hf.required = h.Value.Required
+			if h.Value.Schema != nil {
+				hf.schema = h.Value.Schema.Value
+			}
+		}
+		f.headerFacts = append(f.headerFacts, hf)
+		f.documented[hf.canonical] = true
+	}
+	f.driftExpected = "no documented headers"
+	if len(f.headers) > 0 {
+		f.driftExpected = "only the documented headers " + joinKeys(f.headers)
+	}
+}
+
+// schemaRef returns the JSON pointer of the schema of media type mt (declared or not).
+func (f *responseFacts) schemaRef(mt string) string {
+	if ref, ok := f.schemaRefs[mt]; ok {
+		return ref
+	}
+	return f.contentRef + "/" + escapePointer(mt) + "/schema"
 }
 
 // response returns the documented response for status (exact, then range such as 4XX, then
 // default), or nil.
 func (o *Operation) response(status int) *responseFacts {
+	if status >= 100 && status < len(o.byStatus) {
+		return o.byStatus[status]
+	}
+	return o.lookupResponse(status)
+}
+
+func (o *Operation) lookupResponse(status int) *responseFacts {
 	st := strconv.Itoa(status)
 	if f := o.responses[st]; f != nil {
 		return f
@@ -248,9 +335,14 @@ func hasErrorStatus(resp *openapi3.Response) bool {
 	return false
 }
 
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // escapePointer escapes one JSON pointer token (RFC 6901).
 func escapePointer(token string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+	if !strings.ContainsAny(token, "~/") {
+		return token
+	}
+	return pointerEscaper.Replace(token)
 }
 
 // pointer joins tokens into a JSON pointer ("" for the whole document).
@@ -270,6 +362,9 @@ func pointer(tokens ...string) string {
 // collected, and no schema or value dumps in error text.
 func newValidationOptions() *openapi3filter.Options {
 	o := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
-	o.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
+	o.WithCustomSchemaErrorFunc(schemaErrorReason)
 	return o
 }
+
+// schemaErrorReason renders a schema error as its reason alone: no schema, no value.
+func schemaErrorReason(err *openapi3.SchemaError) string { return err.Reason }

@@ -47,6 +47,12 @@ type Input struct {
 	Options CheckOptions
 	// RunState is shared by every exchange of one run (request-id-unique).
 	RunState *RunState
+
+	// Facts of the exchange that several checks need, worked out once (see mediaType and
+	// decodedBody).
+	media   mediaTypeMemo
+	json    jsonBodyMemo
+	decoded decodedBodyMemo
 }
 
 // checks is the one table of every check, in the order they run. Add a check here, in its own

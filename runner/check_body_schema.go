@@ -1,13 +1,18 @@
 package runner
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
+	"math"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -23,7 +28,7 @@ func checkBodySchema(in *Input) []Violation {
 	if doc == nil || len(doc.resp.Content) == 0 || len(resp.Body) == 0 || resp.Truncated || resp.ReadErr != "" {
 		return nil // content-type, body-within-cap and response-received report these
 	}
-	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mt, err := in.mediaType()
 	if err != nil {
 		return nil
 	}
@@ -31,18 +36,11 @@ func checkBodySchema(in *Input) []Violation {
 	if media == nil || media.Schema == nil {
 		return nil
 	}
-	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: in.Op.probe, Route: in.Op.bodyRoute},
-		Status:                 resp.Status,
-		Header:                 http.Header{"Content-Type": {mt}},
-		Options:                validationOptions,
-	}
-	input.SetBodyBytes(resp.Body)
-	err = openapi3filter.ValidateResponse(context.Background(), input)
+	err = validateBody(in, mt, media)
 	if err == nil {
 		return nil
 	}
-	ref := doc.specRef + "/content/" + escapePointer(mt) + "/schema"
+	ref := doc.schemaRef(mt)
 	var re *openapi3filter.ResponseError
 	if errors.As(err, &re) && re.Err != nil && re.Reason == "failed to decode response body" {
 		return []Violation{{
@@ -60,6 +58,81 @@ func checkBodySchema(in *Input) []Violation {
 		out = append(out, Violation{Message: "the body does not match the schema: " + err.Error(), SpecRef: ref})
 	}
 	return out
+}
+
+// validateBody validates the body as openapi3filter.ValidateResponse does on the operation's
+// body-only route. Where that would decode the body with kin-openapi's JSON decoder, the body is
+// decoded once per exchange (Input.jsonBody, which the drift checks reuse) and visited here with
+// the options ValidateResponse would use; a body that does not decode, or an error that holds no
+// schema error, goes through ValidateResponse itself so that its words are kin-openapi's.
+func validateBody(in *Input, mt string, media *openapi3.MediaType) error {
+	if fastBodyValidation && decodesAsJSON(in, mt, media) {
+		if value, err := in.jsonBody(); err == nil {
+			err := media.Schema.Value.VisitJSON(value, in.Op.bodyVisitOptions...)
+			if err == nil || len(schemaErrors(err)) > 0 {
+				return err
+			}
+		}
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: in.Op.probe, Route: in.Op.bodyRoute},
+		Status:                 in.Response.Status,
+		Header:                 http.Header{"Content-Type": {mt}},
+		Options:                validationOptions,
+	}
+	input.SetBodyBytes(in.Response.Body)
+	return openapi3filter.ValidateResponse(context.Background(), input)
+}
+
+// fastBodyValidation turns the JSON fast path of validateBody on; tests turn it off to compare.
+var fastBodyValidation = true
+
+// jsonDecoderPC identifies kin-openapi's JSON body decoder among the registered ones.
+var jsonDecoderPC = reflect.ValueOf(openapi3filter.BodyDecoder(openapi3filter.JSONBodyDecoder)).Pointer()
+
+// decodesAsJSON reports whether ValidateResponse would validate this exchange's body against
+// media's schema after decoding it with openapi3filter.JSONBodyDecoder: a method other than
+// HEAD, a status it validates, a JSON media type (by the registered decoders), no binary schema
+// and no encoding that restricts the content type. mt is a parsed media type (lower case, no
+// parameters), as decodeBody would derive it.
+func decodesAsJSON(in *Input, mt string, media *openapi3.MediaType) bool {
+	if in.Op.Method == http.MethodHead {
+		return false
+	}
+	switch in.Response.Status {
+	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
+		return false
+	}
+	if s := media.Schema.Value; s == nil || s.Type.Is("string") && s.Format == "binary" {
+		return false
+	}
+	if enc := media.Encoding[""]; enc != nil && enc.ContentType != "" {
+		return false
+	}
+	dec := openapi3filter.RegisteredBodyDecoder(mt)
+	if dec == nil && strings.HasSuffix(mt, "+json") {
+		dec = openapi3filter.RegisteredBodyDecoder("application/json")
+	}
+	return dec != nil && reflect.ValueOf(dec).Pointer() == jsonDecoderPC
+}
+
+// jsonBodyMemo holds the response body as openapi3filter.JSONBodyDecoder decodes it (numbers as
+// json.Number), once per exchange.
+type jsonBodyMemo struct {
+	done  bool
+	value any
+	err   error
+}
+
+// jsonBody returns the body decoded by openapi3filter.JSONBodyDecoder, decoding it once per
+// exchange. Checks only read the value.
+func (in *Input) jsonBody() (any, error) {
+	m := &in.json
+	if !m.done {
+		m.done = true
+		m.value, m.err = openapi3filter.JSONBodyDecoder(bytes.NewReader(in.Response.Body), nil, nil, nil)
+	}
+	return m.value, m.err
 }
 
 // schemaErrors flattens the (multi-)error kin-openapi returns into its schema errors.
@@ -199,4 +272,151 @@ func decodeProblem(err error) string {
 		msg = msg[:200] + "..."
 	}
 	return msg
+}
+
+// registerUniqueItemsChecker installs uniqueJSONItems as kin-openapi's uniqueItems checker, once
+// per process (NewAPI does it; the checker is package-global in kin-openapi).
+var registerUniqueItemsChecker sync.Once
+
+// uniqueJSONItems reports whether the items of a decoded JSON array are unique. It answers as
+// kin-openapi's default checker does, which marshals every item to JSON and compares the texts,
+// without marshalling: an array of one item (the usual Failure) costs nothing, and small arrays
+// are compared pair by pair. Large arrays, and values that are not plain decoded JSON, are
+// compared by their JSON text as the default does.
+func uniqueJSONItems(items []any) bool {
+	if len(items) < 2 {
+		return true
+	}
+	if len(items) > maxPairwiseUnique {
+		return uniqueByJSONText(items)
+	}
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			if sameJSON(items[i], items[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// maxPairwiseUnique is the longest array uniqueJSONItems compares pair by pair.
+const maxPairwiseUnique = 16
+
+func uniqueByJSONText(items []any) bool {
+	seen := make(map[string]struct{}, len(items))
+	for _, x := range items {
+		key, _ := json.Marshal(&x)
+		seen[string(key)] = struct{}{}
+	}
+	return len(seen) == len(items)
+}
+
+// sameJSON reports whether a and b marshal to the same JSON text. Values of the types
+// encoding/json decodes into are compared directly; anything whose text could coincide in ways a
+// direct comparison misses (invalid UTF-8, which marshals as U+FFFD; NaN and infinities, which do
+// not marshal; nil maps and slices, which marshal as null; other types) is compared by its text.
+func sameJSON(a, b any) bool {
+	ka, kb := jsonKindOf(a), jsonKindOf(b)
+	if ka == kindOther || kb == kindOther {
+		return sameJSONText(a, b)
+	}
+	if ka != kb {
+		return false // null, true/false, "...", a number, {...} and [...] never share a text
+	}
+	switch x := a.(type) {
+	case nil:
+		return true
+	case bool:
+		return x == b.(bool)
+	case string:
+		return x == b.(string)
+	case json.Number:
+		if y, ok := b.(json.Number); ok && x == y {
+			return true
+		}
+	case float64:
+		if y, ok := b.(float64); ok {
+			return x == y && math.Signbit(x) == math.Signbit(y) // 0 and -0 marshal differently
+		}
+	case map[string]any:
+		y := b.(map[string]any)
+		if len(x) != len(y) {
+			return false
+		}
+		for k, xv := range x {
+			yv, found := y[k]
+			if !found || !sameJSON(xv, yv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y := b.([]any)
+		if len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return sameJSONText(a, b)
+}
+
+type jsonValueKind int
+
+const (
+	kindOther jsonValueKind = iota
+	kindNull
+	kindBool
+	kindString
+	kindNumber
+	kindObject
+	kindArray
+)
+
+// jsonKindOf classifies a value whose JSON text sameJSON can reason about, or kindOther.
+func jsonKindOf(v any) jsonValueKind {
+	switch x := v.(type) {
+	case nil:
+		return kindNull
+	case bool:
+		return kindBool
+	case string:
+		if utf8.ValidString(x) {
+			return kindString
+		}
+	case json.Number:
+		if x != "" {
+			return kindNumber
+		}
+	case float64:
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			return kindNumber
+		}
+	case map[string]any:
+		if x == nil {
+			return kindOther
+		}
+		for k := range x {
+			if !utf8.ValidString(k) {
+				return kindOther
+			}
+		}
+		return kindObject
+	case []any:
+		if x != nil {
+			return kindArray
+		}
+	}
+	return kindOther
+}
+
+func sameJSONText(a, b any) bool {
+	x, _ := json.Marshal(&a)
+	y, _ := json.Marshal(&b)
+	return bytes.Equal(x, y)
 }

@@ -3,7 +3,6 @@ package runner
 import (
 	"fmt"
 	"mime"
-	"sort"
 	"strings"
 )
 
@@ -16,9 +15,8 @@ func checkContentType(in *Input) []Violation {
 	}
 	resp := in.Response
 	ct := resp.Header.Get("Content-Type")
-	declared := declaredMediaTypes(doc)
-	ref := doc.specRef + "/content"
-	if len(declared) == 0 {
+	ref := doc.contentRef
+	if len(doc.declared) == 0 {
 		if len(resp.Body) == 0 {
 			return nil
 		}
@@ -29,7 +27,7 @@ func checkContentType(in *Input) []Violation {
 			SpecRef:  doc.specRef,
 		}}
 	}
-	want := strings.Join(declared, " or ")
+	want := doc.declaredWant
 	if len(resp.Body) == 0 {
 		if resp.ReadErr != "" {
 			return nil // the body was cut off before its first byte: response-received reports it
@@ -50,7 +48,7 @@ func checkContentType(in *Input) []Violation {
 			SpecRef:  ref,
 		}}
 	}
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, err := in.mediaType()
 	if err != nil {
 		return []Violation{{
 			Message:  "the Content-Type header is not a valid media type",
@@ -72,13 +70,51 @@ func checkContentType(in *Input) []Violation {
 	return nil
 }
 
-func declaredMediaTypes(doc *responseFacts) []string {
-	out := make([]string, 0, len(doc.resp.Content))
-	for mt := range doc.resp.Content {
-		out = append(out, mt)
+// mediaTypeMemo holds the response's media type once parsed (Input.mediaType).
+type mediaTypeMemo struct {
+	done bool
+	mt   string
+	err  error
+}
+
+// mediaType returns the media type of the response's Content-Type, as mime.ParseMediaType
+// gives it, parsed once per exchange.
+func (in *Input) mediaType() (string, error) {
+	if !in.media.done {
+		in.media.done = true
+		in.media.mt, in.media.err = parseMediaType(in.Response.Header.Get("Content-Type"))
 	}
-	sort.Strings(out)
-	return out
+	return in.media.mt, in.media.err
+}
+
+// parseMediaType returns what mime.ParseMediaType returns as the media type, without its
+// parameter map when ct is already a bare lower-case type/subtype (application/json).
+func parseMediaType(ct string) (string, error) {
+	if isBareMediaType(ct) {
+		return ct, nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return mt, err
+}
+
+// isBareMediaType reports whether ct is token/token in lower case with nothing around it, which
+// mime.ParseMediaType returns unchanged.
+func isBareMediaType(ct string) bool {
+	slash := strings.IndexByte(ct, '/')
+	if slash <= 0 || slash == len(ct)-1 {
+		return false
+	}
+	for i := 0; i < len(ct); i++ {
+		c := ct[i]
+		switch {
+		case i == slash:
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func orUnknown(ct string) string {

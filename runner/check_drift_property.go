@@ -2,7 +2,6 @@ package runner
 
 import (
 	"encoding/json"
-	"mime"
 	"sort"
 	"strconv"
 
@@ -20,7 +19,7 @@ func checkDriftProperty(in *Input) []Violation {
 		return nil
 	}
 	var out []Violation
-	walkSchema(schema, value, nil, func(s *openapi3.Schema, v any, path []string) {
+	walkSchema(schema, value, make([]string, 0, 8), func(s *openapi3.Schema, v any, path []string) {
 		obj, ok := v.(map[string]any)
 		if !ok || len(s.Properties) == 0 || s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has {
 			return
@@ -48,14 +47,32 @@ func checkDriftProperty(in *Input) []Violation {
 	return out
 }
 
+// decodedBodyMemo holds what decodedBody found, once per exchange.
+type decodedBodyMemo struct {
+	done   bool
+	schema *openapi3.Schema
+	value  any
+	ref    string
+}
+
 // decodedBody returns the documented schema and the decoded JSON body, or nil when the body is
-// not a JSON body of a documented JSON media type.
+// not a JSON body of a documented JSON media type. The body is decoded once per exchange, for
+// every check that asks; they only read the value.
 func decodedBody(in *Input) (*openapi3.Schema, any, string) {
+	m := &in.decoded
+	if !m.done {
+		m.done = true
+		m.schema, m.value, m.ref = decodeBody(in)
+	}
+	return m.schema, m.value, m.ref
+}
+
+func decodeBody(in *Input) (*openapi3.Schema, any, string) {
 	doc, resp := in.Documented, in.Response
 	if doc == nil || len(resp.Body) == 0 || resp.Truncated {
 		return nil, nil, ""
 	}
-	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mt, err := in.mediaType()
 	if err != nil {
 		return nil, nil, ""
 	}
@@ -63,15 +80,49 @@ func decodedBody(in *Input) (*openapi3.Schema, any, string) {
 	if media == nil || media.Schema == nil || media.Schema.Value == nil {
 		return nil, nil, ""
 	}
-	var v any
-	if json.Unmarshal(resp.Body, &v) != nil {
+	v, ok := in.sharedJSONBody()
+	if !ok && json.Unmarshal(resp.Body, &v) != nil {
 		return nil, nil, ""
 	}
-	return media.Schema.Value, v, doc.specRef + "/content/" + escapePointer(mt) + "/schema"
+	return media.Schema.Value, v, doc.schemaRef(mt)
+}
+
+// sharedJSONBody returns the body body-schema already decoded (Input.jsonBody), when
+// json.Unmarshal would accept the body too: the only difference left is that numbers are
+// json.Number, which no drift check looks at. It never decodes the body itself.
+func (in *Input) sharedJSONBody() (any, bool) {
+	if !in.json.done || in.json.err != nil || !json.Valid(in.Response.Body) || !numbersFitFloat64(in.json.value) {
+		return nil, false
+	}
+	return in.json.value, true
+}
+
+// numbersFitFloat64 reports whether every number in v converts to a float64, as json.Unmarshal
+// into an interface requires.
+func numbersFitFloat64(v any) bool {
+	switch x := v.(type) {
+	case json.Number:
+		_, err := strconv.ParseFloat(string(x), 64)
+		return err == nil
+	case map[string]any:
+		for _, e := range x {
+			if !numbersFitFloat64(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if !numbersFitFloat64(e) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // walkSchema visits each value of v with the schema that describes it (properties, items,
-// allOf members), depth first.
+// allOf members), depth first. The path given to visit is only valid during the call: siblings
+// share its backing array.
 func walkSchema(s *openapi3.Schema, v any, path []string, visit func(*openapi3.Schema, any, []string)) {
 	if s == nil || len(path) > 32 {
 		return
@@ -86,13 +137,13 @@ func walkSchema(s *openapi3.Schema, v any, path []string, visit func(*openapi3.S
 	case map[string]any:
 		for k, p := range s.Properties {
 			if child, ok := x[k]; ok && p != nil {
-				walkSchema(p.Value, child, append(append([]string(nil), path...), k), visit)
+				walkSchema(p.Value, child, append(path, k), visit)
 			}
 		}
 	case []any:
 		if s.Items != nil {
 			for i, item := range x {
-				walkSchema(s.Items.Value, item, append(append([]string(nil), path...), strconv.Itoa(i)), visit)
+				walkSchema(s.Items.Value, item, append(path, strconv.Itoa(i)), visit)
 			}
 		}
 	}

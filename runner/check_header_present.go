@@ -1,7 +1,5 @@
 package runner
 
-import "net/http"
-
 // checkHeaderPresent reports documented response headers that are absent. By default every
 // documented header is expected; with Options.Lenient only `required: true` ones are.
 func checkHeaderPresent(in *Input) []Violation {
@@ -10,30 +8,21 @@ func checkHeaderPresent(in *Input) []Violation {
 		return nil
 	}
 	var out []Violation
-	for _, name := range doc.headers {
-		if len(in.Response.Header.Values(name)) > 0 {
+	for _, h := range doc.headerFacts {
+		if len(in.Response.Header[h.canonical]) > 0 {
 			continue
 		}
-		h := doc.resp.Headers[name]
-		if in.Options.Lenient && (h == nil || h.Value == nil || !h.Value.Required) {
+		if in.Options.Lenient && !h.required {
 			continue
 		}
+		name := h.name
 		out = append(out, Violation{
 			Message:  "documented header " + name + " is missing",
 			Expected: "header " + name,
 			Actual:   "no such header",
 			Header:   name,
-			SpecRef:  doc.specRef + "/headers/" + escapePointer(name),
+			SpecRef:  h.ref,
 		})
 	}
 	return out
-}
-
-// headerValue returns the first value of a header and how many values it had.
-func headerValue(h http.Header, name string) (string, int) {
-	vs := h.Values(name)
-	if len(vs) == 0 {
-		return "", 0
-	}
-	return vs[0], len(vs)
 }

@@ -12,6 +12,9 @@ import (
 // maxEchoedHeader bounds how much of a header value a violation repeats.
 const maxEchoedHeader = 64
 
+// headerVisitOptions are the options of every header value validation.
+var headerVisitOptions = []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
+
 // checkHeaderSchema reports documented response headers whose value does not have the declared
 // type or breaks the schema's constraints. Every header is checked; one error hides no other.
 func checkHeaderSchema(in *Input) []Violation {
@@ -20,17 +23,12 @@ func checkHeaderSchema(in *Input) []Violation {
 		return nil
 	}
 	var out []Violation
-	for _, name := range doc.headers {
-		raw, n := headerValue(in.Response.Header, name)
-		if n == 0 {
+	for _, h := range doc.headerFacts {
+		values := in.Response.Header[h.canonical]
+		if len(values) == 0 || h.schema == nil {
 			continue
 		}
-		h := doc.resp.Headers[name]
-		if h == nil || h.Value == nil || h.Value.Schema == nil || h.Value.Schema.Value == nil {
-			continue
-		}
-		schema := h.Value.Schema.Value
-		ref := doc.specRef + "/headers/" + escapePointer(name) + "/schema"
+		name, raw, schema, ref := h.name, values[0], h.schema, h.schemaRef
 		value, err := decodeHeader(raw, schema)
 		if err != nil {
 			out = append(out, Violation{
@@ -42,7 +40,7 @@ func checkHeaderSchema(in *Input) []Violation {
 			})
 			continue
 		}
-		if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+		if err := schema.VisitJSON(value, headerVisitOptions...); err != nil {
 			for _, se := range schemaErrors(err) {
 				out = append(out, Violation{
 					Message:  fmt.Sprintf("header %s breaks its schema: %s", name, se.Reason),

@@ -17,8 +17,8 @@ const epochThreshold = 1_000_000_000
 func checkRateLimitSemantics(in *Input) []Violation {
 	h := in.Response.Header
 	var out []Violation
-	limit, hasLimit := intHeader(h, "X-RateLimit-Limit")
-	remaining, hasRemaining := intHeader(h, "X-RateLimit-Remaining")
+	limit, hasLimit := intHeader(h, "X-Ratelimit-Limit")
+	remaining, hasRemaining := intHeader(h, "X-Ratelimit-Remaining")
 	if hasRemaining && remaining < 0 {
 		out = append(out, Violation{
 			Message: "X-RateLimit-Remaining is negative", Header: "X-RateLimit-Remaining",
@@ -31,7 +31,7 @@ func checkRateLimitSemantics(in *Input) []Violation {
 			Expected: fmt.Sprintf("<= %d (X-RateLimit-Limit)", limit), Actual: strconv.FormatInt(remaining, 10),
 		})
 	}
-	if reset, ok := intHeader(h, "X-RateLimit-Reset"); ok {
+	if reset, ok := intHeader(h, "X-Ratelimit-Reset"); ok {
 		switch {
 		case reset >= epochThreshold:
 			out = append(out, Violation{
@@ -61,8 +61,13 @@ func checkRateLimitSemantics(in *Input) []Violation {
 	return out
 }
 
+// intHeader parses the first value of a header; name must be canonical (X-Ratelimit-Limit), as
+// net/http keys response headers.
 func intHeader(h http.Header, name string) (int64, bool) {
-	raw := h.Get(name)
+	var raw string
+	if vs := h[name]; len(vs) > 0 {
+		raw = vs[0]
+	}
 	if raw == "" {
 		return 0, false
 	}

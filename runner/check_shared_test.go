@@ -1,0 +1,226 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sharedCases are responses whose bodies exercise what the checks share per exchange (the media
+// type, the decoded body) and the JSON fast path of body-schema: conformant and broken bodies,
+// bodies json.Unmarshal and kin-openapi's decoder disagree on, and odd media types.
+var sharedCases = []struct {
+	name, api, op string
+	status        int
+	ct, body      string
+}{
+	{"conformant 404", "confluent", "deleteOrgV2Environment", 404, "application/json", failure(404, "resource_not_found")},
+	{"status as number", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"id":"e","status":404,"title":"t"}]}`},
+	{"extra property", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"id":"e","status":"404","title":"t","hint":"x"}],"meta":{"a":1}}`},
+	{"duplicate errors", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"id":"e","status":"404","title":"t"},{"id":"e","status":"404","title":"t"}]}`},
+	{"distinct errors", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"id":"e","status":"404","title":"t"},{"id":"f","status":"404","title":"t"}]}`},
+	{"numbers that differ only in text", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"id":"e","status":1.0},{"id":"e","status":1}]}`},
+	{"not an object", "confluent", "deleteOrgV2Environment", 404, "application/json", `[1,2]`},
+	{"null", "confluent", "deleteOrgV2Environment", 404, "application/json", `null`},
+	{"unparseable", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[`},
+	{"trailing data", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[],"x":1} {"y":2}`},
+	{"number out of float64 range", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[],"big":1e400}`},
+	{"duplicate keys", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"status":"500"}],"errors":[{"status":"404"}]}`},
+	{"invalid UTF-8", "confluent", "deleteOrgV2Environment", 404, "application/json", "{\"errors\":[{\"id\":\"\xff\",\"status\":\"404\",\"title\":\"t\"}]}"},
+	{"media type with parameters", "confluent", "deleteOrgV2Environment", 404, "application/json; charset=utf-8", failure(404, "x")},
+	{"media type in capitals", "confluent", "deleteOrgV2Environment", 404, "Application/JSON", failure(404, "x")},
+	{"undeclared media type", "confluent", "deleteOrgV2Environment", 404, "text/plain", "not json"},
+	{"bad media type", "confluent", "deleteOrgV2Environment", 404, "application/", failure(404, "x")},
+	{"new enum value", "confluent", "getOrgV2Environment", 200, "application/json", `{"id":"env-1","display_name":"d","metadata":{"self":"http://x"},"stream_governance_config":{"package":"PREMIUM"}}`},
+	{"apinizer envelope", "apinizer", "undeployApiProxy", 200, "application/json", `{"success":true,"deploymentResult":{"success":true,"deploymentResults":[{"environmentName":"p","success":true,"message":"m","durationMs":5}]}}`},
+	{"apinizer success as string", "apinizer", "undeployApiProxy", 200, "application/json", `{"success":"true","deploymentResult":{"success":true,"deploymentResults":[]}}`},
+	{"apinizer unknown code", "apinizer", "undeployApiProxy", 401, "application/json", `{"error":"session_revoked","error_description":"d","trace":"t"}`},
+}
+
+func sharedExchange(op *Operation, status int, ct, body string) *Exchange {
+	h := http.Header{}
+	h.Set("Content-Type", ct)
+	h.Set("X-Request-Id", "req-1")
+	return &Exchange{
+		OperationID: op.ID,
+		Request:     RecordedRequest{Method: op.Method, Path: op.Path},
+		Response:    &RecordedResponse{Status: status, Proto: "HTTP/1.1", Header: h, Body: Body(body)},
+	}
+}
+
+func rendered(vs []Violation) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestChecksAloneAndTogetherAgree guards what checks share within one exchange: every check run
+// alone (nothing shared) finds what it finds when all run together.
+func TestChecksAloneAndTogetherAgree(t *testing.T) {
+	for _, tc := range sharedCases {
+		t.Run(tc.name, func(t *testing.T) {
+			op := testAPI(t, tc.api).Operation(tc.op)
+			ex := sharedExchange(op, tc.status, tc.ct, tc.body)
+			together := NewChecker(All(), CheckOptions{}, nil).Check(op, ex, nil)
+			var alone []Violation
+			for _, c := range All() {
+				alone = append(alone, NewChecker([]Check{c}, CheckOptions{}, nil).Check(op, ex, nil)...)
+			}
+			if got, want := rendered(together), rendered(alone); !slices.Equal(got, want) {
+				t.Errorf("together:\n%s\nalone:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// TestBodySchemaFastPathMatchesValidateResponse holds body-schema's JSON fast path to what
+// openapi3filter.ValidateResponse finds on the same exchange.
+func TestBodySchemaFastPathMatchesValidateResponse(t *testing.T) {
+	chk, _ := Lookup("body-schema")
+	for _, tc := range sharedCases {
+		t.Run(tc.name, func(t *testing.T) {
+			op := testAPI(t, tc.api).Operation(tc.op)
+			ex := sharedExchange(op, tc.status, tc.ct, tc.body)
+			fast := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(op, ex, nil)
+			fastBodyValidation = false
+			defer func() { fastBodyValidation = true }()
+			slow := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(op, ex, nil)
+			if got, want := rendered(fast), rendered(slow); !slices.Equal(got, want) {
+				t.Errorf("fast path:\n%s\nValidateResponse:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// defaultUniqueItems is kin-openapi's own uniqueItems checker (isSliceOfUniqueItems), which
+// uniqueJSONItems replaces and must agree with.
+func defaultUniqueItems(xs []any) bool {
+	m := make(map[string]struct{}, len(xs))
+	for _, x := range xs {
+		key, _ := json.Marshal(&x)
+		m[string(key)] = struct{}{}
+	}
+	return len(xs) == len(m)
+}
+
+func TestUniqueJSONItemsAgreesWithKinOpenAPI(t *testing.T) {
+	arrays := []string{
+		`[]`, `[1]`, `[1,1]`, `[1,2]`, `[1,1.0]`, `[0,-0]`, `[1e2,100]`, `["a","a"]`, `["a","b"]`,
+		`[null,null]`, `[true,false]`, `[true,true]`, `[{},{}]`, `[{"a":1},{"a":1}]`, `[{"a":1},{"a":2}]`,
+		`[{"a":1,"b":2},{"b":2,"a":1}]`, `[{"a":1},{"b":1}]`, `[[1,2],[1,2]]`, `[[1,2],[2,1]]`, `[[],{}]`,
+		`["1",1]`, `[null,"null"]`, "[\"\xff\",\"\xfe\"]", "[{\"\xff\":1},{\"\xfe\":1}]", `["<",  "\u003c"]`,
+		`[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,1]`, `[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18]`,
+	}
+	for _, raw := range arrays {
+		for _, useNumber := range []bool{false, true} {
+			dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+			if useNumber {
+				dec.UseNumber()
+			}
+			var xs []any
+			if err := dec.Decode(&xs); err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+			if got, want := uniqueJSONItems(xs), defaultUniqueItems(xs); got != want {
+				t.Errorf("%s (UseNumber %v): unique %v, kin-openapi says %v", raw, useNumber, got, want)
+			}
+		}
+	}
+	// Values no decoder produces: compared by their JSON text, as kin-openapi does.
+	odd := [][]any{
+		{map[string]any(nil), nil}, {[]any(nil), nil}, {json.Number("1"), float64(1)}, {json.Number(""), json.Number("0")},
+		{json.Number("x"), json.Number("y")}, {"\xff", "\xfe"}, {int(1), float64(1)}, {[]string{"a"}, []any{"a"}},
+	}
+	for _, xs := range odd {
+		if got, want := uniqueJSONItems(xs), defaultUniqueItems(xs); got != want {
+			t.Errorf("%#v: unique %v, kin-openapi says %v", xs, got, want)
+		}
+	}
+}
+
+func FuzzUniqueJSONItems(f *testing.F) {
+	f.Add([]byte(`[{"a":1},{"a":1.0}]`), true)
+	f.Add([]byte(`[0,-0,"x",[1],{"k":null}]`), false)
+	f.Fuzz(func(t *testing.T, raw []byte, useNumber bool) {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		if useNumber {
+			dec.UseNumber()
+		}
+		var xs []any
+		if dec.Decode(&xs) != nil {
+			return
+		}
+		if got, want := uniqueJSONItems(xs), defaultUniqueItems(xs); got != want {
+			t.Errorf("%s: unique %v, kin-openapi says %v", raw, got, want)
+		}
+	})
+}
+
+func TestParseMediaTypeAgreesWithMime(t *testing.T) {
+	for _, ct := range []string{
+		"application/json", "application/problem+json", "text/plain", "Application/JSON", "application/json; charset=utf-8",
+		" application/json", "application/json ", "application/", "/json", "application", "", "a/b/c", "a/b;", "a b/c",
+		"application/vnd.api+json", "x-y/z.w_v!#$%&'*+-^`|~", "a/\"b\"", "a/b\x00", "a/é",
+	} {
+		want, _, wantErr := mime.ParseMediaType(ct)
+		got, gotErr := parseMediaType(ct)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("%q: got %q, %v; mime says %q, %v", ct, got, gotErr, want, wantErr)
+		}
+	}
+}
+
+func FuzzParseMediaType(f *testing.F) {
+	f.Add("application/json")
+	f.Add("Text/Plain; charset=utf-8")
+	f.Fuzz(func(t *testing.T, ct string) {
+		want, _, wantErr := mime.ParseMediaType(ct)
+		got, gotErr := parseMediaType(ct)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("%q: got %q, %v; mime says %q, %v", ct, got, gotErr, want, wantErr)
+		}
+	})
+}
+
+// FuzzSharedFacts runs the two guards above on arbitrary bodies and media types.
+func FuzzSharedFacts(f *testing.F) {
+	for _, tc := range sharedCases {
+		f.Add(uint8(0), tc.status, tc.ct, []byte(tc.body))
+	}
+	ops := fuzzOpsShared(f)
+	bodySchema, _ := Lookup("body-schema")
+	f.Fuzz(func(t *testing.T, opIndex uint8, status int, ct string, body []byte) {
+		op := ops[int(opIndex)%len(ops)]
+		ex := sharedExchange(op, status, ct, string(body))
+		together := NewChecker(All(), CheckOptions{}, nil).Check(op, ex, nil)
+		var alone []Violation
+		for _, c := range All() {
+			alone = append(alone, NewChecker([]Check{c}, CheckOptions{}, nil).Check(op, ex, nil)...)
+		}
+		if got, want := rendered(together), rendered(alone); !slices.Equal(got, want) {
+			t.Fatalf("together:\n%s\nalone:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		fast := NewChecker([]Check{bodySchema}, CheckOptions{}, nil).Check(op, ex, nil)
+		fastBodyValidation = false
+		slow := NewChecker([]Check{bodySchema}, CheckOptions{}, nil).Check(op, ex, nil)
+		fastBodyValidation = true
+		if got, want := rendered(fast), rendered(slow); !slices.Equal(got, want) {
+			t.Fatalf("fast path:\n%s\nValidateResponse:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+func fuzzOpsShared(t testing.TB) []*Operation {
+	var ops []*Operation
+	for _, name := range []string{"confluent", "apinizer"} {
+		ops = append(ops, testAPI(t, name).Operations()...)
+	}
+	return ops
+}
