@@ -25,7 +25,7 @@ func (c *call) deleteEnvironment(id string) response {
 	}
 	return c.locked(func(w *world, now time.Time) response {
 		cw := &w.confluent
-		_, rate, deny := c.confluentGate(cw, now, PermDeleteEnvironment, "delete the environment '"+truncate(id, 64)+"'")
+		_, rate, deny := c.confluentGate(cw, now, PermDeleteEnvironment, "delete the environment", id)
 		if deny != nil {
 			return *deny
 		}
@@ -59,7 +59,7 @@ func (c *call) deleteEnvironment(id string) response {
 func (c *call) getEnvironment(id string) response {
 	return c.locked(func(w *world, now time.Time) response {
 		cw := &w.confluent
-		_, rate, deny := c.confluentGate(cw, now, PermDescribeEnvironment, "read the environment '"+truncate(id, 64)+"'")
+		_, rate, deny := c.confluentGate(cw, now, PermDescribeEnvironment, "read the environment", id)
 		if deny != nil {
 			return *deny
 		}

@@ -18,8 +18,10 @@ var (
 // confluentGate runs what every Confluent operation does first, in this order: authenticate
 // (401), count the request against the credential's rate limit (429), check the permission
 // (403). It returns the credential and its rate status, or the response that denies the request.
-// action says what was attempted, for the 403's detail ("delete the environment 'env-x'").
-func (c *call) confluentGate(cw *confluentWorld, now time.Time, perm, action string) (*principal, *rateStatus, *response) {
+// action and id say what was attempted, for the 403's detail: "delete the environment" and
+// "env-x" read "delete the environment 'env-x'"; an empty id adds nothing ("create an
+// environment"). The detail is built only when a 403 needs it.
+func (c *call) confluentGate(cw *confluentWorld, now time.Time, perm, action, id string) (*principal, *rateStatus, *response) {
 	p, deny := c.authenticate(cw)
 	if deny != nil {
 		return nil, nil, deny
@@ -29,6 +31,9 @@ func (c *call) confluentGate(cw *confluentWorld, now time.Time, perm, action str
 		return nil, nil, &response{status: http.StatusTooManyRequests, rate: &st}
 	}
 	if !p.perms[perm] {
+		if id != "" {
+			action += " '" + truncate(id, 64) + "'"
+		}
 		who := "The API key '" + p.id + "'"
 		if p.isToken {
 			who = "The STS token '" + p.id + "'"

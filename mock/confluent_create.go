@@ -17,7 +17,7 @@ import (
 func (c *call) createEnvironment() response {
 	return c.locked(func(w *world, now time.Time) response {
 		cw := &w.confluent
-		_, rate, deny := c.confluentGate(cw, now, PermCreateEnvironment, "create an environment")
+		_, rate, deny := c.confluentGate(cw, now, PermCreateEnvironment, "create an environment", "")
 		if deny != nil {
 			return *deny
 		}

@@ -123,14 +123,16 @@ func (c *call) serve() response {
 	if !slices.Contains(allowed[rt], c.r.Method) {
 		return c.methodNotAllowed(strings.Join(allowed[rt], ", "))
 	}
-	body, err := io.ReadAll(io.LimitReader(c.r.Body, MaxBodyBytes+1))
-	if len(body) > MaxBodyBytes {
-		return c.tooLarge()
+	if c.r.Body != nil && c.r.Body != http.NoBody { // net/http gives NoBody to a request without one
+		body, err := io.ReadAll(io.LimitReader(c.r.Body, MaxBodyBytes+1))
+		if len(body) > MaxBodyBytes {
+			return c.tooLarge()
+		}
+		if err != nil {
+			return c.unreadableBody()
+		}
+		c.body = body
 	}
-	if err != nil {
-		return c.unreadableBody()
-	}
-	c.body = body
 	switch rt {
 	case routeMockState:
 		return c.mockState()
