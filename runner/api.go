@@ -75,6 +75,10 @@ type responseFacts struct {
 	// the response should carry.
 	documented    map[string]bool
 	driftExpected string
+	// knownCodes is the response's x-known-codes (Apinizer error codes); knownCodesWant lists them
+	// for messages.
+	knownCodes     []string
+	knownCodesWant string
 }
 
 // headerFacts are the facts of one documented response header, computed once.
@@ -236,6 +240,8 @@ func (f *responseFacts) precompute() {
 		f.headerFacts = append(f.headerFacts, hf)
 		f.documented[hf.canonical] = true
 	}
+	f.knownCodes = stringList(f.resp.Extensions["x-known-codes"])
+	f.knownCodesWant = "one of " + strings.Join(f.knownCodes, ", ")
 	f.driftExpected = "no documented headers"
 	if len(f.headers) > 0 {
 		f.driftExpected = "only the documented headers " + joinKeys(f.headers)

@@ -34,12 +34,12 @@ func checkDriftEnum(in *Input) []Violation {
 			SpecRef:  ref,
 		})
 	})
-	if codes := stringList(in.Documented.resp.Extensions["x-known-codes"]); len(codes) > 0 {
+	if codes := in.Documented.knownCodes; len(codes) > 0 {
 		if obj, ok := value.(map[string]any); ok {
 			if code, ok := obj["error"].(string); ok && !containsString(codes, code) {
 				out = append(out, Violation{
 					Message:  fmt.Sprintf("the error code %s is not one the pinned spec lists for %s", strconv.Quote(code), in.Documented.key),
-					Expected: "one of " + strings.Join(codes, ", "),
+					Expected: in.Documented.knownCodesWant,
 					Actual:   strconv.Quote(code),
 					Pointer:  "/error",
 					SpecRef:  in.Documented.specRef + "/x-known-codes",
