@@ -26,6 +26,17 @@ type API struct {
 	router routers.Router
 	// headers holds the canonical names of every header documented on any response.
 	headers map[string]bool
+	// reach says, for every schema of a response body, what the schemas the drift checks walk
+	// from it (itself, allOf, properties, items, transitively) hold; see walkSchema.
+	reach map[*openapi3.Schema]schemaReach
+}
+
+// schemaReach is what a schema and the schemas under it hold that a drift check reports on.
+type schemaReach struct {
+	// openObject: a schema with named properties that allows others (drift-property).
+	openObject bool
+	// extensibleEnum: a schema with x-extensible-enum values (drift-enum).
+	extensibleEnum bool
 }
 
 // Operation is one operation of an API.
@@ -127,12 +138,94 @@ func NewAPI(name string, doc *openapi3.T) (*API, error) {
 		}
 	}
 	sort.Slice(a.sorted, func(i, j int) bool { return a.sorted[i].ID < a.sorted[j].ID })
+	a.reach = schemaReaches(a.sorted)
 	router, err := legacy.NewRouter(serverless(doc))
 	if err != nil {
 		return nil, fmt.Errorf("spec %s: cannot build a router: %w", name, err)
 	}
 	a.router = router
 	return a, nil
+}
+
+// schemaReaches computes schemaReach for every schema under a response body of ops.
+func schemaReaches(ops []*Operation) map[*openapi3.Schema]schemaReach {
+	reach := map[*openapi3.Schema]schemaReach{}
+	var all []*openapi3.Schema
+	var collect func(*openapi3.Schema)
+	collect = func(s *openapi3.Schema) {
+		if s == nil {
+			return
+		}
+		if _, seen := reach[s]; seen {
+			return
+		}
+		reach[s] = schemaReach{
+			openObject:     len(s.Properties) > 0 && !(s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has),
+			extensibleEnum: len(stringList(s.Extensions["x-extensible-enum"])) > 0,
+		}
+		all = append(all, s)
+		for _, c := range schemaChildren(s) {
+			collect(c)
+		}
+	}
+	for _, o := range ops {
+		for _, f := range o.responses {
+			for _, mt := range f.resp.Content {
+				if mt != nil && mt.Schema != nil {
+					collect(mt.Schema.Value)
+				}
+			}
+		}
+	}
+	// What a schema reaches, it holds too: propagate up until nothing changes (schemas may be
+	// recursive).
+	for changed := true; changed; {
+		changed = false
+		for _, s := range all {
+			r := reach[s]
+			for _, c := range schemaChildren(s) {
+				cr := reach[c]
+				if (cr.openObject && !r.openObject) || (cr.extensibleEnum && !r.extensibleEnum) {
+					r.openObject = r.openObject || cr.openObject
+					r.extensibleEnum = r.extensibleEnum || cr.extensibleEnum
+					changed = true
+				}
+			}
+			reach[s] = r
+		}
+	}
+	return reach
+}
+
+// schemaChildren are the schemas walkSchema descends into from s.
+func schemaChildren(s *openapi3.Schema) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	for _, sub := range s.AllOf {
+		if sub != nil && sub.Value != nil {
+			out = append(out, sub.Value)
+		}
+	}
+	for _, p := range s.Properties {
+		if p != nil && p.Value != nil {
+			out = append(out, p.Value)
+		}
+	}
+	if s.Items != nil && s.Items.Value != nil {
+		out = append(out, s.Items.Value)
+	}
+	return out
+}
+
+// reachesOpenObject reports whether drift-property can find anything under s.
+func (a *API) reachesOpenObject(s *openapi3.Schema) bool {
+	r, ok := a.reach[s]
+	return !ok || r.openObject
+}
+
+// reachesExtensibleEnum reports whether drift-enum's walk can find anything under s.
+func (a *API) reachesExtensibleEnum(s *openapi3.Schema) bool {
+	r, ok := a.reach[s]
+	return !ok || r.extensibleEnum
 }
 
 // Operation returns the operation with the given ID, or nil.

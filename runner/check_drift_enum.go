@@ -17,7 +17,7 @@ func checkDriftEnum(in *Input) []Violation {
 		return nil
 	}
 	var out []Violation
-	walkSchema(schema, value, make([]string, 0, 8), func(s *openapi3.Schema, v any, path []string) {
+	walkSchema(schema, value, make([]string, 0, 8), in.Op.api.reachesExtensibleEnum, func(s *openapi3.Schema, v any, path []string) {
 		str, ok := v.(string)
 		if !ok || len(out) >= maxDriftFindings {
 			return

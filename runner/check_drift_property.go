@@ -19,7 +19,7 @@ func checkDriftProperty(in *Input) []Violation {
 		return nil
 	}
 	var out []Violation
-	walkSchema(schema, value, make([]string, 0, 8), func(s *openapi3.Schema, v any, path []string) {
+	walkSchema(schema, value, make([]string, 0, 8), in.Op.api.reachesOpenObject, func(s *openapi3.Schema, v any, path []string) {
 		obj, ok := v.(map[string]any)
 		if !ok || len(s.Properties) == 0 || s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has {
 			return
@@ -121,29 +121,30 @@ func numbersFitFloat64(v any) bool {
 }
 
 // walkSchema visits each value of v with the schema that describes it (properties, items,
-// allOf members), depth first. The path given to visit is only valid during the call: siblings
-// share its backing array.
-func walkSchema(s *openapi3.Schema, v any, path []string, visit func(*openapi3.Schema, any, []string)) {
-	if s == nil || len(path) > 32 {
+// allOf members), depth first. It skips a schema, and all under it, for which reaches is false:
+// nothing there could be reported (API.reach). The path given to visit is only valid during the
+// call: siblings share its backing array.
+func walkSchema(s *openapi3.Schema, v any, path []string, reaches func(*openapi3.Schema) bool, visit func(*openapi3.Schema, any, []string)) {
+	if s == nil || len(path) > 32 || !reaches(s) {
 		return
 	}
 	visit(s, v, path)
 	for _, sub := range s.AllOf {
 		if sub != nil {
-			walkSchema(sub.Value, v, path, visit)
+			walkSchema(sub.Value, v, path, reaches, visit)
 		}
 	}
 	switch x := v.(type) {
 	case map[string]any:
 		for k, p := range s.Properties {
 			if child, ok := x[k]; ok && p != nil {
-				walkSchema(p.Value, child, append(path, k), visit)
+				walkSchema(p.Value, child, append(path, k), reaches, visit)
 			}
 		}
 	case []any:
 		if s.Items != nil {
 			for i, item := range x {
-				walkSchema(s.Items.Value, item, append(path, strconv.Itoa(i)), visit)
+				walkSchema(s.Items.Value, item, append(path, strconv.Itoa(i)), reaches, visit)
 			}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/apiconform/apiconform/specs"
 )
 
 // sharedCases are responses whose bodies exercise what the checks share per exchange (the media
@@ -97,6 +99,40 @@ func TestBodySchemaFastPathMatchesValidateResponse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDriftWalksSkipOnlyWhatCannotReport: the drift checks find the same with their walks
+// pruned by API.reach as without.
+func TestDriftWalksSkipOnlyWhatCannotReport(t *testing.T) {
+	for _, tc := range sharedCases {
+		t.Run(tc.name, func(t *testing.T) {
+			pruned := testAPI(t, tc.api)
+			full := unprunedAPI(t, tc.api)
+			for _, id := range []string{"drift-property", "drift-enum"} {
+				chk, _ := Lookup(id)
+				got := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(pruned.Operation(tc.op), sharedExchange(pruned.Operation(tc.op), tc.status, tc.ct, tc.body), nil)
+				want := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(full.Operation(tc.op), sharedExchange(full.Operation(tc.op), tc.status, tc.ct, tc.body), nil)
+				if g, w := rendered(got), rendered(want); !slices.Equal(g, w) {
+					t.Errorf("%s pruned:\n%s\nunpruned:\n%s", id, strings.Join(g, "\n"), strings.Join(w, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// unprunedAPI is the embedded spec prepared anew, with no reach facts: every walk goes all the way.
+func unprunedAPI(t testing.TB, name string) *API {
+	t.Helper()
+	doc, err := specs.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAPI(name, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.reach = nil
+	return a
 }
 
 // defaultUniqueItems is kin-openapi's own uniqueItems checker (isSliceOfUniqueItems), which
@@ -189,12 +225,13 @@ func FuzzParseMediaType(f *testing.F) {
 	})
 }
 
-// FuzzSharedFacts runs the two guards above on arbitrary bodies and media types.
+// FuzzSharedFacts runs the guards above on arbitrary bodies and media types.
 func FuzzSharedFacts(f *testing.F) {
 	for _, tc := range sharedCases {
 		f.Add(uint8(0), tc.status, tc.ct, []byte(tc.body))
 	}
 	ops := fuzzOpsShared(f)
+	unpruned := map[string]*API{"confluent": unprunedAPI(f, "confluent"), "apinizer": unprunedAPI(f, "apinizer")}
 	bodySchema, _ := Lookup("body-schema")
 	f.Fuzz(func(t *testing.T, opIndex uint8, status int, ct string, body []byte) {
 		op := ops[int(opIndex)%len(ops)]
@@ -206,6 +243,15 @@ func FuzzSharedFacts(f *testing.F) {
 		}
 		if got, want := rendered(together), rendered(alone); !slices.Equal(got, want) {
 			t.Fatalf("together:\n%s\nalone:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		full := unpruned[op.api.Name].Operation(op.ID)
+		for _, id := range []string{"drift-property", "drift-enum"} {
+			chk, _ := Lookup(id)
+			got := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(op, ex, nil)
+			want := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(full, sharedExchange(full, status, ct, string(body)), nil)
+			if g, w := rendered(got), rendered(want); !slices.Equal(g, w) {
+				t.Fatalf("%s pruned:\n%s\nunpruned:\n%s", id, strings.Join(g, "\n"), strings.Join(w, "\n"))
+			}
 		}
 		fast := NewChecker([]Check{bodySchema}, CheckOptions{}, nil).Check(op, ex, nil)
 		fastBodyValidation = false
