@@ -30,13 +30,17 @@ type Options struct {
 	// MaxRetries is how often a 429 the step does not expect is retried, after waiting what
 	// Retry-After (or X-RateLimit-Reset) says.
 	MaxRetries int
-	// MaxRetryWait bounds one wait; a server asking for longer is not retried.
+	// MaxRetryWait bounds one wait; a server asking for longer is not retried. 0 means
+	// DefaultMaxRetryWait: a wait is never unbounded, whatever the server asks for.
 	MaxRetryWait time.Duration
 	// DryRun, when not nil, receives every request the scenario would send; nothing is sent.
 	DryRun io.Writer
 	// Sleep waits (tests replace it); nil uses a timer that honours the context.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// DefaultMaxRetryWait bounds one 429 wait when Options.MaxRetryWait is 0.
+const DefaultMaxRetryWait = 30 * time.Second
 
 // StepResult is the outcome of one step.
 type StepResult struct {
@@ -164,8 +168,16 @@ func retryAfter(ex *runner.Exchange, expect *runner.Expectation, attempt int, op
 	if err != nil || secs < 0 {
 		secs = 1
 	}
+	limit := opts.MaxRetryWait
+	if limit <= 0 {
+		limit = DefaultMaxRetryWait
+	}
+	// Compared in seconds first: a huge value would overflow a Duration into a short wait.
+	if int64(secs) > int64(limit/time.Second)+1 {
+		return 0, false
+	}
 	wait := time.Duration(secs) * time.Second
-	if opts.MaxRetryWait > 0 && wait > opts.MaxRetryWait {
+	if wait > limit {
 		return 0, false
 	}
 	return wait, true

@@ -12,6 +12,9 @@ type Pacer struct {
 	mu       sync.Mutex
 	interval time.Duration
 	next     time.Time
+	// now and sleep are the clock (tests replace them); nil means the real one.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // NewPacer returns a Pacer for perSecond requests per second; perSecond <= 0 returns nil.
@@ -28,12 +31,33 @@ func (p *Pacer) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 	p.mu.Lock()
-	now := time.Now()
+	now := p.clock()
 	at := p.next
 	if at.Before(now) {
 		at = now
 	}
 	p.next = at.Add(p.interval)
 	p.mu.Unlock()
-	return sleepContext(ctx, time.Until(at))
+	d := at.Sub(now)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	if p.sleep != nil {
+		return p.sleep(ctx, d)
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+func (p *Pacer) clock() time.Time {
+	if p.now != nil {
+		return p.now()
+	}
+	return time.Now()
 }
