@@ -15,6 +15,28 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# ---- fuzzing ------------------------------------------------------------------------------
+# make fuzz                  every fuzz target for FUZZTIME (default 3s), one target per go test
+#                            (Go fuzzes one at a time); seeds: <pkg>/testdata/fuzz/<Target>/
+# make fuzz FUZZTIME=5m      a longer hunt; an input that fails lands in <pkg>/testdata/fuzz/<Target>/
+# Every Fuzz function of the module must be listed in FUZZ_TARGETS: the target fails otherwise.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := ./runner:FuzzChecks ./runner:FuzzParseAssertion ./runner:FuzzClientResponse \
+	./runner:FuzzUniqueJSONItems ./runner:FuzzParseMediaType ./runner:FuzzSharedFacts \
+	./specs:FuzzLoadBytes ./scenario:FuzzLoad ./mock:FuzzServeHTTP ./drift:FuzzCompare
+
+.PHONY: fuzz
+## fuzz: run each fuzz target for FUZZTIME (no target may panic)
+fuzz:
+	@found=$$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/^func //' | sort | tr '\n' ' '); \
+	listed=$$(for t in $(FUZZ_TARGETS); do echo "$${t##*:}"; done | sort | tr '\n' ' '); \
+	if [ "$$found" != "$$listed" ]; then \
+		echo "FUZZ_TARGETS lists: $$listed"; echo "the code has:       $$found"; exit 1; fi
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t##*:} ($${t%%:*}, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
+
 # ---- conformance suites -------------------------------------------------------------------
 # make conform                          both suites against the embedded mock
 # make conform TARGET=https://host      both suites against a server (CONFLUENT_TARGET=, APINIZER_TARGET= per API)
