@@ -137,7 +137,7 @@ func TestHostileTargets(t *testing.T) {
 				time.Sleep(50 * time.Millisecond) // let the head arrive on its own
 				resetConn(c)
 			})
-		}, want: []string{"response-received"}, kind: TransportReset, says: "could not be read to its end"},
+		}, want: []string{"response-received"}, kind: TransportReset, says: "closed or reset"},
 		{name: "accepts and never answers", target: func(t *testing.T) *url.URL {
 			return rawTarget(t, func(_ net.Conn, done <-chan struct{}) { <-done })
 		}, want: []string{"response-received"}, kind: TransportTimeout, says: "within the request timeout"},
