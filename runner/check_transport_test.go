@@ -100,3 +100,28 @@ func refusedTarget(t *testing.T) *url.URL {
 	_ = l.Close()
 	return &url.URL{Scheme: "http", Host: addr}
 }
+
+// TestBodyWithinCapStatesTheCap: the message names the client's cap even when redaction of an
+// echoed secret shortened the recorded body.
+func TestBodyWithinCapStatesTheCap(t *testing.T) {
+	secret := "ECHOED-SECRET-0123456789"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write([]byte(strings.Repeat(secret, 200)))
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+	op := testAPI(t, "confluent").Operation("deleteOrgV2Environment")
+	client, _ := NewClient(ClientOptions{MaxBodyBytes: 1000})
+	ex, err := client.Do(context.Background(), base, Request{Op: op, PathParams: defaultParams,
+		Credential: &Credential{Scheme: "confluent-sts-access-token", Token: secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk, _ := Lookup("body-within-cap")
+	got := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(op, ex, nil)
+	if len(got) != 1 || !strings.Contains(got[0].Message, "the 1000-byte cap") {
+		t.Errorf("want the 1000-byte cap named, got %v", got)
+	}
+}

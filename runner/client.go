@@ -200,6 +200,7 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	if int64(len(data)) > c.maxBody {
 		data = data[:c.maxBody]
 		out.Truncated = true
+		out.Cap = c.maxBody
 	}
 	out.Body = redactBody(data, echoes, out.Truncated)
 	if readErr != nil {

@@ -50,6 +50,8 @@ type RecordedResponse struct {
 	Header    http.Header `json:"header"`
 	Body      Body        `json:"body,omitempty"`
 	Truncated bool        `json:"truncated,omitempty"`
+	// Cap is the body cap in bytes that Truncated refers to.
+	Cap int64 `json:"cap,omitempty"`
 	// ReadErr is set when the body could not be read to its end (reset, timeout mid-body).
 	ReadErr string `json:"read_error,omitempty"`
 }
