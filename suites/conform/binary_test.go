@@ -203,3 +203,15 @@ scenarios:
 		t.Error("a request was sent")
 	}
 }
+
+// TestInsecureRunSaysSo: --insecure is only ever a choice the run announces.
+func TestInsecureRunSaysSo(t *testing.T) {
+	r := runSuite(t, nil, "--insecure", "--ginkgo.label-filter=auth")
+	if !strings.Contains(r.stdout, "INSECURE: TLS certificates are not verified") {
+		t.Errorf("the run does not say it is insecure:\n%s", r.stdout)
+	}
+	r = runSuite(t, nil, "--ginkgo.label-filter=auth")
+	if strings.Contains(r.stdout, "INSECURE") {
+		t.Errorf("a run without --insecure says INSECURE:\n%s", r.stdout)
+	}
+}
