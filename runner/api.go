@@ -302,8 +302,28 @@ func (o *Operation) prepare(doc *openapi3.T, item *openapi3.PathItem) {
 		o.bodyVisitOptions = append(o.bodyVisitOptions, openapi3.EnableJSONSchema2020())
 	}
 	o.bodyVisitOptions = append(o.bodyVisitOptions, openapi3.VisitAsResponse())
+	o.resolveStatuses()
+}
+
+// resolveStatuses fills byStatus as lookupResponse answers, from the response keys: an exact
+// key ("404", as strconv.Itoa writes it), else the range key ("4XX"), else "default".
+func (o *Operation) resolveStatuses() {
+	var ranges [6]*responseFacts
+	for key, f := range o.responses {
+		if n, err := strconv.Atoi(key); err == nil && strconv.Itoa(n) == key && n >= 100 && n < len(o.byStatus) {
+			o.byStatus[n] = f
+		} else if len(key) == 3 && key[1:] == "XX" && key[0] >= '1' && key[0] <= '5' {
+			ranges[key[0]-'0'] = f
+		}
+	}
+	def := o.responses["default"]
 	for status := 100; status < len(o.byStatus); status++ {
-		o.byStatus[status] = o.lookupResponse(status)
+		if o.byStatus[status] == nil {
+			o.byStatus[status] = ranges[status/100]
+		}
+		if o.byStatus[status] == nil {
+			o.byStatus[status] = def
+		}
 	}
 }
 

@@ -50,9 +50,10 @@ type Input struct {
 
 	// Facts of the exchange that several checks need, worked out once (see mediaType and
 	// decodedBody).
-	media   mediaTypeMemo
-	json    jsonBodyMemo
-	decoded decodedBodyMemo
+	media      mediaTypeMemo
+	json       jsonBodyMemo
+	decoded    decodedBodyMemo
+	gjsonValid validJSONMemo
 }
 
 // checks is the one table of every check, in the order they run. Add a check here, in its own

@@ -2,13 +2,25 @@ package runner
 
 import "github.com/tidwall/gjson"
 
+// validJSONMemo holds gjson.ValidBytes of the body, once per exchange (Input.validJSON).
+type validJSONMemo struct{ done, valid bool }
+
+// validJSON reports gjson.ValidBytes(body), scanning the body once per exchange.
+func (in *Input) validJSON() bool {
+	if !in.gjsonValid.done {
+		in.gjsonValid.done = true
+		in.gjsonValid.valid = gjson.ValidBytes(in.Response.Body)
+	}
+	return in.gjsonValid.valid
+}
+
 // checkBodyExpected reports each of the scenario's gjson body assertions that does not hold.
 func checkBodyExpected(in *Input) []Violation {
 	if len(in.Expect.Body) == 0 {
 		return nil
 	}
 	body := in.Response.Body
-	if !gjson.ValidBytes(body) {
+	if !in.validJSON() {
 		return []Violation{{
 			Message:  "the scenario asserts on a JSON body, but the body is not JSON",
 			Expected: "a JSON body",

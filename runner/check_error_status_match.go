@@ -11,7 +11,7 @@ import (
 // status of the wrong JSON type is body-schema's finding, not this one's.
 func checkErrorStatusMatch(in *Input) []Violation {
 	doc := in.Documented
-	if doc == nil || !doc.errorStatus || !gjson.ValidBytes(in.Response.Body) {
+	if doc == nil || !doc.errorStatus || !in.validJSON() {
 		return nil
 	}
 	want := strconv.Itoa(in.Response.Status)

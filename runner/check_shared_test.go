@@ -270,3 +270,31 @@ func fuzzOpsShared(t testing.TB) []*Operation {
 	}
 	return ops
 }
+
+// TestStatusesResolveAsLookupResponse: the per-status table NewAPI fills answers as the lookup
+// it replaces, for every status of every operation.
+func TestStatusesResolveAsLookupResponse(t *testing.T) {
+	for _, name := range []string{"confluent", "apinizer"} {
+		for _, op := range testAPI(t, name).Operations() {
+			for status := -1; status < 1000; status++ {
+				if got, want := op.response(status), op.lookupResponse(status); got != want {
+					t.Errorf("%s %d: %s, want %s", op.ID, status, keyOf(got), keyOf(want))
+				}
+			}
+		}
+	}
+	op := &Operation{responses: map[string]*responseFacts{"204": {key: "204"}, "4XX": {key: "4XX"}, "404": {key: "404"}, "0200": {key: "0200"}, "5xx": {key: "5xx"}, "default": {key: "default"}}}
+	op.resolveStatuses()
+	for status := -1; status < 1000; status++ {
+		if got, want := op.response(status), op.lookupResponse(status); got != want {
+			t.Errorf("%d: %s, want %s", status, keyOf(got), keyOf(want))
+		}
+	}
+}
+
+func keyOf(f *responseFacts) string {
+	if f == nil {
+		return "none"
+	}
+	return f.key
+}

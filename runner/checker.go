@@ -20,24 +20,29 @@ type CheckOptions struct {
 // RunState is what checks remember across the exchanges of one run. Safe for concurrent use.
 type RunState struct {
 	mu         sync.Mutex
-	requestIDs map[string]string
+	requestIDs map[string]requestRef
 }
+
+// requestRef names the request a response answered ("DELETE /path" once rendered).
+type requestRef struct{ method, path string }
+
+func (r requestRef) String() string { return r.method + " " + r.path }
 
 // NewRunState returns an empty RunState.
 func NewRunState() *RunState {
-	return &RunState{requestIDs: map[string]string{}}
+	return &RunState{requestIDs: map[string]requestRef{}}
 }
 
 // rememberRequestID records id as seen for request; it returns the request that saw it first
 // when id is not new.
-func (s *RunState) rememberRequestID(id, request string) (first string, dup bool) {
+func (s *RunState) rememberRequestID(id string, request requestRef) (first requestRef, dup bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if first, ok := s.requestIDs[id]; ok {
 		return first, true
 	}
 	s.requestIDs[id] = request
-	return "", false
+	return requestRef{}, false
 }
 
 // Checker runs a set of checks on exchanges. Safe for concurrent use.
