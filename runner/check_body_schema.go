@@ -122,15 +122,38 @@ type jsonBodyMemo struct {
 	done  bool
 	value any
 	err   error
+	// end is the offset just past the decoded value, or -1 when not known.
+	end int64
 }
 
-// jsonBody returns the body decoded by openapi3filter.JSONBodyDecoder, decoding it once per
+// kinDecodesLikeV1 is true when openapi3filter.JSONBodyDecoder is kin-openapi's encoding/json
+// v1 decoder (a json.Decoder with UseNumber, which keeps the last of duplicate names), as it is
+// unless the build sets GOEXPERIMENT=jsonv2 (then it rejects duplicate names, and jsonBody calls
+// it rather than do the same itself).
+var kinDecodesLikeV1 = func() bool {
+	_, err := openapi3filter.JSONBodyDecoder(strings.NewReader(`{"a":1,"a":2}`), nil, nil, nil)
+	return err == nil
+}()
+
+// jsonBody returns the body as openapi3filter.JSONBodyDecoder decodes it, decoding it once per
 // exchange. Checks only read the value.
 func (in *Input) jsonBody() (any, error) {
 	m := &in.json
-	if !m.done {
-		m.done = true
+	if m.done {
+		return m.value, m.err
+	}
+	m.done, m.end = true, -1
+	if !kinDecodesLikeV1 {
 		m.value, m.err = openapi3filter.JSONBodyDecoder(bytes.NewReader(in.Response.Body), nil, nil, nil)
+		return m.value, m.err
+	}
+	// What JSONBodyDecoder does (decodeJSON in kin-openapi's req_resp_decoder_jsonv1.go), keeping
+	// the decoder to learn where the value ends.
+	dec := json.NewDecoder(bytes.NewReader(in.Response.Body))
+	dec.UseNumber()
+	var v any
+	if m.err = dec.Decode(&v); m.err == nil {
+		m.value, m.end = v, dec.InputOffset()
 	}
 	return m.value, m.err
 }

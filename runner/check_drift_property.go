@@ -91,10 +91,25 @@ func decodeBody(in *Input) (*openapi3.Schema, any, string) {
 // json.Unmarshal would accept the body too: the only difference left is that numbers are
 // json.Number, which no drift check looks at. It never decodes the body itself.
 func (in *Input) sharedJSONBody() (any, bool) {
-	if !in.json.done || in.json.err != nil || !json.Valid(in.Response.Body) || !numbersFitFloat64(in.json.value) {
+	m := &in.json
+	if !m.done || m.err != nil || !onlyJSONAfter(in.Response.Body, m.end) || !numbersFitFloat64(m.value) {
 		return nil, false
 	}
-	return in.json.value, true
+	return m.value, true
+}
+
+// onlyJSONAfter reports whether body holds nothing but whitespace after its first JSON value,
+// which ends at end (-1: unknown, then the whole body is validated), as json.Unmarshal requires.
+func onlyJSONAfter(body []byte, end int64) bool {
+	if end < 0 || end > int64(len(body)) {
+		return json.Valid(body)
+	}
+	for _, c := range body[end:] {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // numbersFitFloat64 reports whether every number in v converts to a float64, as json.Unmarshal

@@ -30,6 +30,8 @@ var sharedCases = []struct {
 	{"null", "confluent", "deleteOrgV2Environment", 404, "application/json", `null`},
 	{"unparseable", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[`},
 	{"trailing data", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[],"x":1} {"y":2}`},
+	{"whitespace around", "confluent", "deleteOrgV2Environment", 404, "application/json", " \t" + failure(404, "x") + "\r\n "},
+	{"garbage after", "confluent", "deleteOrgV2Environment", 404, "application/json", failure(404, "x") + "x"},
 	{"number out of float64 range", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[],"big":1e400}`},
 	{"duplicate keys", "confluent", "deleteOrgV2Environment", 404, "application/json", `{"errors":[{"status":"500"}],"errors":[{"status":"404"}]}`},
 	{"invalid UTF-8", "confluent", "deleteOrgV2Environment", 404, "application/json", "{\"errors\":[{\"id\":\"\xff\",\"status\":\"404\",\"title\":\"t\"}]}"},
@@ -297,4 +299,21 @@ func keyOf(f *responseFacts) string {
 		return "none"
 	}
 	return f.key
+}
+
+// FuzzSharedJSONBody: the drift checks take body-schema's decoded body exactly when
+// json.Unmarshal, which they would call otherwise, accepts the body.
+func FuzzSharedJSONBody(f *testing.F) {
+	for _, b := range []string{`{"a":1}`, ` [1, 2] `, `{} x`, `123abc`, `1e400`, `{"a":1,"a":2}`, "\"\xff\"", `nul`, ``} {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in := &Input{Response: &RecordedResponse{Body: body}}
+		_, _ = in.jsonBody()
+		_, shared := in.sharedJSONBody()
+		var v any
+		if want := json.Unmarshal(body, &v) == nil; shared != want {
+			t.Errorf("%q: shared %v, json.Unmarshal accepts it: %v", body, shared, want)
+		}
+	})
 }
