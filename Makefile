@@ -56,3 +56,31 @@ conform:
 	$(CONFORM_ENV) $(GINKGO) --randomize-all --fail-on-pending --fail-on-empty --keep-going \
 		--junit-report=junit.xml --json-report=report.json --output-dir=$(REPORTS) \
 		$(if $(LABELS),--label-filter='$(LABELS)') $(SUITES) -- --report-dir=$(abspath $(REPORTS)) $(FLAGS)
+
+# ---- performance ----------------------------------------------------------------------------
+# make bench            every benchmark COUNT times (default 6, the fewest for which benchstat
+#                       gives a confidence interval) into reports/bench.txt, then through benchstat
+# make bench COUNT=1    a quick look
+# Benchmarks talk only to 127.0.0.1. Packages run one at a time (-p 1): two benchmark binaries
+# at once on a 2-core machine would measure each other. The figures: docs/performance.md.
+COUNT      ?= 6
+BENCH_PKGS := ./specs ./runner ./mock ./suites/bench
+BENCHSTAT  := $(GO) run golang.org/x/perf/cmd/benchstat
+# The figures the targets are about (docs/performance.md), printed again at the end.
+BENCH_TARGETS := (.fullname:/^SpecLoad\/[a-z]+\/all-/ .unit:sec/op) \
+	OR (.name:Check .unit:sec/op) \
+	OR (.name:Exchange .unit:(sec/op OR roundtrip-ns/op OR check-ns/op OR check-%-of-roundtrip)) \
+	OR (.fullname:/^DeleteLoopback\// .unit:req/s) \
+	OR (.name:Suites .unit:(wall-ms OR peak-RSS-MiB))
+
+.PHONY: bench
+## bench: the performance figures: benchmarks into reports/bench.txt, printed through benchstat
+bench:
+	@mkdir -p $(REPORTS)
+	@echo "running the benchmarks of $(BENCH_PKGS), $(COUNT) times each (about $(COUNT) x 45 s) ..."
+	@$(GO) test -p 1 -run '^$$' -bench . -benchmem -count $(COUNT) $(BENCH_PKGS) > $(REPORTS)/bench.txt \
+		|| { cat $(REPORTS)/bench.txt; exit 1; }
+	$(BENCHSTAT) $(REPORTS)/bench.txt
+	@echo
+	@echo "==== the figures of the targets (docs/performance.md) ===="
+	@$(BENCHSTAT) -filter '$(BENCH_TARGETS)' $(REPORTS)/bench.txt

@@ -44,6 +44,15 @@ func suiteBinaries(b *testing.B) string {
 	return binDir
 }
 
+// TestMain removes the suite binaries once every benchmark has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 type buildError struct {
 	suite string
 	err   error
