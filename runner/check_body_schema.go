@@ -147,6 +147,10 @@ func (in *Input) jsonBody() (any, error) {
 		m.value, m.err = openapi3filter.JSONBodyDecoder(bytes.NewReader(in.Response.Body), nil, nil, nil)
 		return m.value, m.err
 	}
+	if v, end, err := decodePlainJSON(in.Response.Body); err == nil {
+		m.value, m.end = v, end
+		return m.value, nil
+	}
 	// What JSONBodyDecoder does (decodeJSON in kin-openapi's req_resp_decoder_jsonv1.go), keeping
 	// the decoder to learn where the value ends.
 	dec := json.NewDecoder(bytes.NewReader(in.Response.Body))

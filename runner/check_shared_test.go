@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -316,4 +317,44 @@ func FuzzSharedJSONBody(f *testing.F) {
 			t.Errorf("%q: shared %v, json.Unmarshal accepts it: %v", body, shared, want)
 		}
 	})
+}
+
+// FuzzDecodePlainJSON holds decodePlainJSON to encoding/json: whenever it decodes a body, a
+// json.Decoder with UseNumber (kin-openapi's JSON body decoder) decodes the same value, ending at
+// the same offset.
+func FuzzDecodePlainJSON(f *testing.F) {
+	for _, b := range []string{
+		`{"errors":[{"id":"e","status":"404","title":"t","detail":"d \"q\" \\ \/ \b\f\n\r\t \u00e9 \u0000"}]}`,
+		` [1, -0, 0.5, 1e5, -1.5E-3, true, false, null, "x", {}, []] `, `{"a":1,"a":{"b":[2]}}`, `123abc`, `01`, `1.`,
+		`"\ud83d\ude00"`, "\"\xff\"", "\"é\"", `{"a":1,}`, `[1,]`, `{} x`, `nul`, ``, `[[[[[[[[[[]]]]]]]]]]`, "\"\x1f\"",
+	} {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, end, err := decodePlainJSON(data)
+		if err != nil {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("%q: decodePlainJSON gave %#v, encoding/json fails: %v", data, got, err)
+		}
+		if !reflect.DeepEqual(got, want) || end != dec.InputOffset() {
+			t.Fatalf("%q: decodePlainJSON gave %#v ending at %d, encoding/json %#v ending at %d", data, got, end, want, dec.InputOffset())
+		}
+	})
+}
+
+// TestDecodePlainJSONTakesUsualBodies: the bodies a run sees do not fall back to encoding/json.
+func TestDecodePlainJSONTakesUsualBodies(t *testing.T) {
+	for _, tc := range sharedCases {
+		if !strings.HasPrefix(tc.ct, "application/json") || !strings.HasPrefix(tc.name, "conformant") && !strings.HasPrefix(tc.name, "apinizer") {
+			continue
+		}
+		if _, _, err := decodePlainJSON([]byte(tc.body)); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
 }
