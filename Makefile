@@ -23,6 +23,7 @@ lint:
 FUZZTIME ?= 3s
 FUZZ_TARGETS := ./runner:FuzzChecks ./runner:FuzzParseAssertion ./runner:FuzzClientResponse \
 	./runner:FuzzUniqueJSONItems ./runner:FuzzParseMediaType ./runner:FuzzSharedFacts \
+	./runner:FuzzSharedJSONBody ./runner:FuzzDecodePlainJSON \
 	./specs:FuzzLoadBytes ./scenario:FuzzLoad ./mock:FuzzServeHTTP ./drift:FuzzCompare
 
 .PHONY: fuzz
