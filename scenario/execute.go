@@ -253,7 +253,11 @@ func buildRequest(t *Target, st *Step, env map[string]string) (runner.Request, *
 		req.Credential = cred
 	}
 	expect := &runner.Expectation{Status: st.Expect.Status, Headers: st.Expect.Headers}
-	for _, text := range st.Expect.Body {
+	for i, text := range st.Expect.Body {
+		if i < len(st.assertions) && st.assertions[i] != nil {
+			expect.Body = append(expect.Body, *st.assertions[i])
+			continue
+		}
 		a, err := runner.ParseAssertion(sub(text))
 		if err != nil {
 			return req, nil, err

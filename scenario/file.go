@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/apiconform/apiconform/runner"
 )
 
 // File is one scenario file: the scenarios of one API, and the credential profiles and
@@ -49,6 +51,8 @@ type Step struct {
 	// Save maps variable names to a gjson path into the response body, or "header:NAME".
 	Save map[string]string `yaml:"save"`
 	Line int               `yaml:"-"`
+	// assertions holds Expect.Body parsed by Load, for those without a ${variable}.
+	assertions []*runner.Assertion
 }
 
 // Expect is a step's expectation as written in the file.

@@ -170,9 +170,15 @@ func checkStep(f *File, api *runner.API, s *Scenario, j int, st *Step, defined m
 	if st.Expect.Status != 0 && (st.Expect.Status < 100 || st.Expect.Status > 599) {
 		add(st.Line, "%s: expect.status %d is not an HTTP status", where, st.Expect.Status)
 	}
-	for _, a := range st.Expect.Body {
-		if _, err := runner.ParseAssertion(a); err != nil {
+	st.assertions = make([]*runner.Assertion, len(st.Expect.Body))
+	for i, text := range st.Expect.Body {
+		a, err := runner.ParseAssertion(text)
+		if err != nil {
 			add(st.Line, "%s: %v", where, err)
+			continue
+		}
+		if !varRef.MatchString(text) {
+			st.assertions[i] = &a // no variable: parsed once, here
 		}
 	}
 	for _, text := range stepTexts(st) {
