@@ -39,20 +39,10 @@ func (p *Pacer) Wait(ctx context.Context) error {
 	p.next = at.Add(p.interval)
 	p.mu.Unlock()
 	d := at.Sub(now)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	if p.sleep != nil {
+	if d > 0 && p.sleep != nil {
 		return p.sleep(ctx, d)
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
+	return sleepContext(ctx, d)
 }
 
 func (p *Pacer) clock() time.Time {
