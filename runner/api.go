@@ -357,7 +357,7 @@ func (f *responseFacts) precompute() {
 	f.knownCodesWant = "one of " + strings.Join(f.knownCodes, ", ")
 	f.driftExpected = "no documented headers"
 	if len(f.headers) > 0 {
-		f.driftExpected = "only the documented headers " + joinKeys(f.headers)
+		f.driftExpected = "only the documented headers " + strings.Join(f.headers, ", ")
 	}
 }
 

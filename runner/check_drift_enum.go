@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ func checkDriftEnum(in *Input) []Violation {
 			return
 		}
 		known := stringList(s.Extensions["x-extensible-enum"])
-		if len(known) == 0 || containsString(known, str) {
+		if len(known) == 0 || slices.Contains(known, str) {
 			return
 		}
 		out = append(out, Violation{
@@ -36,7 +37,7 @@ func checkDriftEnum(in *Input) []Violation {
 	})
 	if codes := in.Documented.knownCodes; len(codes) > 0 {
 		if obj, ok := value.(map[string]any); ok {
-			if code, ok := obj["error"].(string); ok && !containsString(codes, code) {
+			if code, ok := obj["error"].(string); ok && !slices.Contains(codes, code) {
 				out = append(out, Violation{
 					Message:  fmt.Sprintf("the error code %s is not one the pinned spec lists for %s", strconv.Quote(code), in.Documented.key),
 					Expected: in.Documented.knownCodesWant,
@@ -62,13 +63,4 @@ func stringList(v any) []string {
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

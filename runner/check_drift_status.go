@@ -1,6 +1,9 @@
 package runner
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // checkDriftStatus records a status the pinned spec does not describe, for the drift summary.
 // (status-documented reports the same response as a contract violation.)
@@ -10,19 +13,8 @@ func checkDriftStatus(in *Input) []Violation {
 	}
 	return []Violation{{
 		Message:  "the server answered " + strconv.Itoa(in.Response.Status) + ", a status the pinned spec does not describe for " + in.Op.ID,
-		Expected: "one of " + joinKeys(in.Op.DocumentedStatuses()),
+		Expected: "one of " + strings.Join(in.Op.DocumentedStatuses(), ", "),
 		Actual:   strconv.Itoa(in.Response.Status),
 		SpecRef:  in.Op.SpecRef + "/responses",
 	}}
-}
-
-func joinKeys(keys []string) string {
-	out := ""
-	for i, k := range keys {
-		if i > 0 {
-			out += ", "
-		}
-		out += k
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"slices"
 	"fmt"
 	"regexp"
 	"sort"
@@ -161,7 +162,7 @@ func checkStep(f *File, api *runner.API, s *Scenario, j int, st *Step, defined m
 	case cred == NoCredentials:
 	case f.Credentials[cred] == nil:
 		add(st.Line, "%s: unknown credentials profile %q (known: %s)", where, cred, strings.Join(profileNames(f), ", "))
-	case op != nil && !contains(op.SecuritySchemes(), f.Credentials[cred].Scheme):
+	case op != nil && !slices.Contains(op.SecuritySchemes(), f.Credentials[cred].Scheme):
 		add(st.Line, "%s: profile %q uses scheme %q, which %s does not accept (accepts: %s)", where, cred, f.Credentials[cred].Scheme, op.ID, strings.Join(op.SecuritySchemes(), ", "))
 	}
 	if st.Body != nil && st.RawBody != "" {
@@ -270,12 +271,6 @@ func knownLabels() []string {
 	sort.Strings(out)
 	return out
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
 	}
 	return false
 }
