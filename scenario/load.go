@@ -271,6 +271,3 @@ func knownLabels() []string {
 	sort.Strings(out)
 	return out
 }
-	}
-	return false
-}
