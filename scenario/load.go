@@ -1,9 +1,9 @@
 package scenario
 
 import (
-	"slices"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
