@@ -107,21 +107,31 @@ func (d *plainDecoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[key] = v
-		d.skipSpace()
-		if d.pos >= len(d.data) {
+		if end, ok := d.separator('}'); !ok {
 			return nil, false
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case '}':
-			d.pos++
+		} else if end {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// separator reads what follows a member or element: a comma (more follow) or the closing
+// bracket (end is true); anything else is not plain JSON.
+func (d *plainDecoder) separator(closing byte) (end, ok bool) {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return false, false
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
+		d.skipSpace()
+		return false, true
+	case closing:
+		d.pos++
+		return true, true
+	}
+	return false, false
 }
 
 func (d *plainDecoder) array(depth int) (any, bool) {
@@ -141,19 +151,10 @@ func (d *plainDecoder) array(depth int) (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		d.skipSpace()
-		if d.pos >= len(d.data) {
+		if end, ok := d.separator(']'); !ok {
 			return nil, false
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.skipSpace()
-		case ']':
-			d.pos++
+		} else if end {
 			return a, true
-		default:
-			return nil, false
 		}
 	}
 }

@@ -1,12 +1,10 @@
 package runner
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -131,39 +129,13 @@ func FuzzClientResponse(f *testing.F) {
 		mu    sync.Mutex
 		reply []byte
 	)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		f.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
-					return
-				}
-				mu.Lock()
-				out := reply
-				mu.Unlock()
-				_, _ = c.Write(out)
-			}()
-		}
-	}()
-	f.Cleanup(func() {
-		_ = l.Close()
-		wg.Wait()
+	base := rawTarget(f, func(c net.Conn, _ <-chan struct{}) {
+		_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+		mu.Lock()
+		out := reply
+		mu.Unlock()
+		_, _ = c.Write(out)
 	})
-	base := &url.URL{Scheme: "http", Host: l.Addr().String()}
 	op := testAPI(f, "confluent").Operation("deleteOrgV2Environment")
 	client, err := NewClient(ClientOptions{Timeout: 300 * time.Millisecond, MaxBodyBytes: maxBody})
 	if err != nil {

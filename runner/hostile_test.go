@@ -41,7 +41,7 @@ var hostileChecks = []string{
 // rawTarget serves every connection on a 127.0.0.1 listener with respond, after reading the
 // request head. done is closed when the test ends: a handler that must never answer waits on it.
 // Every handler has returned and every connection is closed when the test's cleanup ends.
-func rawTarget(t *testing.T, respond func(c net.Conn, done <-chan struct{})) *url.URL {
+func rawTarget(t testing.TB, respond func(c net.Conn, done <-chan struct{})) *url.URL {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
