@@ -44,15 +44,22 @@ type ClientOptions struct {
 	Insecure bool
 	// Redactor scrubs credentials from recorded requests; nil redacts only well-known headers.
 	Redactor *Redactor
-	// Transport replaces the HTTP transport (tests); TLS options are then ignored.
+	// Transport replaces the HTTP transport (tests); TLS options are then ignored. The
+	// destructive Guard is installed under it all the same.
 	Transport http.RoundTripper
+	// AllowDestructive lets mutating requests (every method but GET, HEAD and OPTIONS) leave for
+	// a target that is not loopback. Off by default: such a request fails with *RefusedError
+	// and nothing is sent.
+	AllowDestructive bool
 }
 
 // Client fires requests at a target and records the exchanges. It never follows redirects, never
 // reads more than MaxBodyBytes of a body (after gzip decoding) nor more than MaxHeaderBytes of
-// headers, and never waits longer than the timeout. A Client is safe for concurrent use.
+// headers, never waits longer than the timeout, and never sends a mutating request to a host
+// that is not loopback unless told to (see Guard). A Client is safe for concurrent use.
 type Client struct {
 	http     *http.Client
+	guard    *Guard
 	maxBody  int64
 	redactor *Redactor
 }
@@ -90,9 +97,11 @@ func NewClient(o ClientOptions) (*Client, error) {
 		tr.TLSClientConfig = tlsConf
 		rt = tr
 	}
+	guard := &Guard{Next: rt, AllowDestructive: o.AllowDestructive}
 	return &Client{
+		guard: guard,
 		http: &http.Client{
-			Transport: rt,
+			Transport: guard,
 			Timeout:   o.Timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
@@ -168,8 +177,9 @@ func replaceParams(template string, value func(string) string) string {
 }
 
 // Do fires r at the target base URL and records the exchange. It returns an error only when the
-// request cannot be built (a setup error: missing parameter, unknown security scheme); anything
-// the target does, including not answering, is recorded in the Exchange.
+// request cannot be built (a setup error: missing parameter, unknown security scheme) or may not
+// be sent (*RefusedError: a mutating request to a host that is not loopback); anything the
+// target does, including not answering, is recorded in the Exchange.
 func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, error) {
 	req, rec, redactor, err := c.build(ctx, base, r)
 	if err != nil {
@@ -177,6 +187,9 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	}
 	ex := &Exchange{OperationID: r.Op.ID, Request: rec, Started: time.Now()}
 	resp, err := c.http.Do(req)
+	if refused := (*RefusedError)(nil); errors.As(err, &refused) {
+		return nil, refused
+	}
 	if err != nil {
 		ex.Duration = time.Since(ex.Started)
 		ex.Err = classify(err, redactor)
@@ -209,6 +222,12 @@ func (c *Client) Do(ctx context.Context, base *url.URL, r Request) (*Exchange, e
 	ex.Response = out
 	ex.Duration = time.Since(ex.Started)
 	return ex, nil
+}
+
+// Refuses returns the *RefusedError Do would return for a request with this method to base, or
+// nil when such a request may leave: the one rule, for planning before anything is sent.
+func (c *Client) Refuses(method string, base *url.URL) error {
+	return c.guard.Check(&http.Request{Method: method, URL: base})
 }
 
 // Prepare builds r as Do would send it and returns the redacted record, sending nothing (for

@@ -101,7 +101,7 @@ func TestInsecureIsOnlyWhenAsked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, ok := client.http.Transport.(*http.Transport)
+	tr, ok := client.guard.Next.(*http.Transport)
 	if !ok || tr.TLSClientConfig == nil {
 		t.Fatalf("the default client has no TLS configuration: %T", client.http.Transport)
 	}

@@ -35,6 +35,10 @@ type Options struct {
 	MaxRetryWait time.Duration
 	// DryRun, when not nil, receives every request the scenario would send; nothing is sent.
 	DryRun io.Writer
+	// ContractOnly says the run does not hold responses to the steps' expectations: a step, not
+	// the last, whose status is not the one it expects then ends the scenario (it could not go
+	// on) instead of failing it through status-expected.
+	ContractOnly bool
 	// Sleep waits (tests replace it); nil uses a timer that honours the context.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -90,8 +94,11 @@ func (st *Step) describe() string {
 	return st.Operation
 }
 
-// Execute runs the scenario's steps in order against t. A step whose request cannot be built,
-// or whose save finds nothing, ends the scenario; contract violations do not.
+// Execute runs the scenario's steps in order against t. The scenario ends early, with the step's
+// Err saying why it could not go on, when a step's request cannot be built or may not be sent
+// (*runner.RefusedError), when its save finds nothing, or, with Options.ContractOnly, when a step
+// that is not the last answers another status than it expects (*StatusHaltError: the next steps
+// need the state it was to set up). Contract violations alone do not end it.
 func Execute(ctx context.Context, t *Target, sc *Scenario, vars map[string]string, opts Options) *Outcome {
 	out := &Outcome{Scenario: sc}
 	env := map[string]string{"run_id": runID()}
@@ -100,12 +107,28 @@ func Execute(ctx context.Context, t *Target, sc *Scenario, vars map[string]strin
 	}
 	for i, st := range sc.Steps {
 		res := executeStep(ctx, t, st, i, env, opts)
+		if opts.ContractOnly && res.Err == nil && i < len(sc.Steps)-1 && len(res.Exchanges) > 0 {
+			ex := res.Exchanges[len(res.Exchanges)-1]
+			if want := st.Expect.Status; want != 0 && ex.Response != nil && ex.Status() != want {
+				res.Err = &StatusHaltError{Got: ex.Status(), Want: want}
+			}
+		}
 		out.Steps = append(out.Steps, res)
 		if res.Err != nil {
 			break
 		}
 	}
 	return out
+}
+
+// StatusHaltError ends a scenario whose step, not the last, answered another status than the
+// one it expects: the later steps would act on state that was never set up.
+type StatusHaltError struct {
+	Got, Want int
+}
+
+func (e *StatusHaltError) Error() string {
+	return fmt.Sprintf("answered %d, not the %d the next steps need", e.Got, e.Want)
 }
 
 func executeStep(ctx context.Context, t *Target, st *Step, index int, env map[string]string, opts Options) StepResult {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -121,7 +122,11 @@ scenarios:
 	if err != nil {
 		t.Fatal(err)
 	}
-	profiles, secrets := ResolveProfiles(file, func(string) string { return "" })
+	creds, err := ResolveProfiles(file, func(string) string { return "" }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles, secrets := creds.Profiles, creds.Secrets
 	client, _ := runner.NewClient(runner.ClientOptions{Timeout: 5 * time.Second})
 	r := &runner.Runner{API: api, Client: client, Base: base, Checker: runner.NewChecker(runner.All(), runner.CheckOptions{}, runner.NewRedactor(secrets...))}
 	return &Target{Runner: r, Profiles: profiles}, file
@@ -160,6 +165,44 @@ func TestExecuteStopsWhenASaveFindsNothing(t *testing.T) {
 	}
 	if len(fake.seen) != 1 {
 		t.Errorf("the step after the failed save ran: %v", fake.seen)
+	}
+}
+
+// TestContractOnlyHaltsWhenASetupStepAnswersOtherwise: with expectations off, a step that is not
+// the last and answers another status than it expects ends the scenario (it could not go on);
+// with expectations on, it goes on and status-expected says what happened. The last step's
+// status never halts anything.
+func TestContractOnlyHaltsWhenASetupStepAnswersOtherwise(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		contractOnly bool
+		wantSent     int
+		wantHalt     bool
+	}{
+		{"contract only", true, 1, true},
+		{"with expectations", false, 3, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := &fakeConfluent{envs: map[string]bool{}}
+			target, file := fakeTarget(t, fake)
+			sc := scenarioNamed(file, "round trip")
+			// the create answers 404 here: the fake knows no POST without the right path
+			sc = &Scenario{Name: sc.Name, Steps: []*Step{
+				{Operation: "getOrgV2Environment", Params: map[string]string{"id": "env-none"}, Credentials: "key", Expect: Expect{Status: 200}},
+				sc.Steps[1], sc.Steps[2],
+			}}
+			out := Execute(context.Background(), target, sc, map[string]string{"env_id": "env-none"}, Options{ContractOnly: tt.contractOnly})
+			var halt *StatusHaltError
+			if got := errors.As(out.Err(), &halt); got != tt.wantHalt {
+				t.Fatalf("halted: %v (%v), want %v", got, out.Err(), tt.wantHalt)
+			}
+			if tt.wantHalt && (halt.Got != 404 || halt.Want != 200 || !strings.Contains(out.Err().Error(), "answered 404, not the 200 the next steps need")) {
+				t.Errorf("halt: %v", out.Err())
+			}
+			if len(fake.seen) != tt.wantSent {
+				t.Errorf("sent %v, want %d requests", fake.seen, tt.wantSent)
+			}
+		})
 	}
 }
 

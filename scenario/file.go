@@ -62,8 +62,8 @@ type Expect struct {
 	Body    []string `yaml:"body"`
 }
 
-// Profile is a named credential: a security scheme of the spec and its values. Each value is the
-// demo value of the mock unless its environment variable is set.
+// Profile is a named credential: a security scheme of the spec and its values (see Value for
+// where each comes from).
 type Profile struct {
 	Scheme   string `yaml:"scheme"`
 	Username Value  `yaml:"username"`
@@ -72,25 +72,39 @@ type Profile struct {
 	Line     int    `yaml:"-"`
 }
 
-// Value is a credential value: Env names the environment variable that holds it for a real
-// target; Demo is used when that variable is unset (the mock's demo credential). In a file it
-// is written either as a plain string (a demo value) or as {env: NAME, demo: VALUE}.
+// Value is a credential value, written in a file in one of three forms:
+//
+//   - {env: NAME, demo: VALUE}: the value of the environment variable NAME; when it is unset,
+//     VALUE, the mock's demo credential, which is sent to apiconform's own mock only.
+//   - VALUE (a plain string), or {demo: VALUE}: a demo value, sent to apiconform's own mock only.
+//   - {invalid: VALUE}: a deliberately wrong value (an unknown token, a wrong secret), sent to
+//     every target as it is. Never put a real secret here.
 type Value struct {
-	Env  string `yaml:"env"`
-	Demo string `yaml:"demo"`
+	Env     string `yaml:"env"`
+	Demo    string `yaml:"demo"`
+	Invalid string `yaml:"invalid"`
 }
 
-// UnmarshalYAML accepts a plain string or {env, demo}.
+// IsZero reports whether the value is not given at all.
+func (v Value) IsZero() bool { return v == Value{} }
+
+// UnmarshalYAML accepts a plain string, {env, demo}, {demo} or {invalid}.
 func (v *Value) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
 		v.Demo = n.Value
 		return nil
 	}
-	if err := checkKeys(n, "env", "demo"); err != nil {
+	if err := checkKeys(n, "env", "demo", "invalid"); err != nil {
 		return err
 	}
 	type plain Value
-	return n.Decode((*plain)(v))
+	if err := n.Decode((*plain)(v)); err != nil {
+		return err
+	}
+	if v.Invalid != "" && (v.Env != "" || v.Demo != "") {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a credential value is {invalid: VALUE} alone, or {env: NAME, demo: VALUE}", n.Line)}}
+	}
+	return nil
 }
 
 // UnmarshalYAML records the line and rejects unknown keys.

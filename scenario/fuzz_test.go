@@ -60,7 +60,11 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		profiles, secrets := ResolveProfiles(file, func(string) string { return "" })
+		creds, err := ResolveProfiles(file, func(string) string { return "" }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles, secrets := creds.Profiles, creds.Secrets
 		client, err := runner.NewClient(runner.ClientOptions{Timeout: time.Second})
 		if err != nil {
 			t.Fatal(err)

@@ -107,24 +107,85 @@ func TestResolveProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"CONFLUENT_CLOUD_API_KEY": "REALKEY", "CONFLUENT_CLOUD_API_SECRET": "REALSECRET"}
-	got, secrets := ResolveProfiles(f, func(k string) string { return env[k] })
-	if c := got["demo-key"]; c.Username != "REALKEY" || c.Password != "REALSECRET" {
-		t.Errorf("demo-key from env: %+v", c)
+	key := map[string]string{"CONFLUENT_CLOUD_API_KEY": "REALKEY", "CONFLUENT_CLOUD_API_SECRET": "REALSECRET"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		demo bool
+		// want maps a profile to "username:password:token", or to "unresolved: <part of the reason>".
+		want    map[string]string
+		wantErr string
+	}{
+		{name: "the mock, nothing set: demo values", demo: true, want: map[string]string{
+			"demo-key": "demo-key:demo-secret:", "demo-sts": "::demo-sts-token", "viewer-key": "viewer-key:viewer-secret:",
+			"wrong-secret": "demo-key:not-the-secret-apiconform:", "unknown-sts": "::not-a-token-apiconform",
+		}},
+		{name: "the mock, a key set: the environment wins", env: key, demo: true, want: map[string]string{
+			"demo-key": "REALKEY:REALSECRET:", "demo-sts": "::demo-sts-token", "wrong-secret": "REALKEY:not-the-secret-apiconform:",
+		}},
+		{name: "another target, nothing set: no demo value leaves", want: map[string]string{
+			"demo-key":     "unresolved: set CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET",
+			"demo-sts":     "unresolved: set CONFLUENT_STS_TOKEN",
+			"viewer-key":   "unresolved: demo credentials of apiconform's mock",
+			"wrong-secret": "unresolved: set CONFLUENT_CLOUD_API_KEY",
+			"unknown-sts":  "::not-a-token-apiconform",
+		}},
+		{name: "another target, a key set", env: key, want: map[string]string{
+			"demo-key": "REALKEY:REALSECRET:", "demo-sts": "unresolved: set CONFLUENT_STS_TOKEN",
+			"wrong-secret": "REALKEY:not-the-secret-apiconform:", "ratelimited-key": "unresolved: demo credentials",
+		}},
+		{name: "a key without its secret is an error", env: map[string]string{"CONFLUENT_CLOUD_API_KEY": "REALKEY"},
+			wantErr: `credentials profile "demo-key": CONFLUENT_CLOUD_API_KEY set but CONFLUENT_CLOUD_API_SECRET not: set both, or neither`},
+		{name: "half set is an error against the mock too", env: map[string]string{"CONFLUENT_CLOUD_API_SECRET": "S"}, demo: true,
+			wantErr: "CONFLUENT_CLOUD_API_SECRET set but CONFLUENT_CLOUD_API_KEY not"},
 	}
-	if c := got["demo-sts"]; c.Token != "demo-sts-token" {
-		t.Errorf("demo-sts falls back to the demo token: %+v", c)
-	}
-	if c := got["wrong-secret"]; c.Username != "REALKEY" || c.Password != "not-the-secret-apiconform" {
-		t.Errorf("wrong-secret: %+v", c)
-	}
-	joined := strings.Join(secrets, " ")
-	for _, s := range []string{"REALKEY", "REALSECRET", "demo-sts-token"} {
-		if !strings.Contains(joined, s) {
-			t.Errorf("secret %s not listed for redaction", s)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ResolveProfiles(f, func(k string) string { return tt.env[k] }, tt.demo)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), path+": ") {
+					t.Fatalf("want an error naming %s with %q, got %v", path, tt.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range tt.want {
+				if reason, ok := strings.CutPrefix(want, "unresolved: "); ok {
+					if why := got.Unresolved[name]; !strings.Contains(why, reason) || got.Profiles[name] != nil {
+						t.Errorf("%s: want unresolved with %q, got %q / %+v", name, reason, why, got.Profiles[name])
+					}
+					continue
+				}
+				c := got.Profiles[name]
+				if c == nil {
+					t.Errorf("%s: unresolved (%s), want %s", name, got.Unresolved[name], want)
+					continue
+				}
+				if have := c.Username + ":" + c.Password + ":" + c.Token; have != want {
+					t.Errorf("%s = %s, want %s", name, have, want)
+				}
+			}
+			joined := strings.Join(got.Secrets, " ")
+			for _, c := range got.Profiles {
+				for _, s := range c.Secrets() {
+					if !strings.Contains(joined, s) {
+						t.Errorf("secret of %s not listed for redaction", c.Scheme)
+					}
+				}
+			}
+		})
 	}
 	if vars := EnvVariables(f); strings.Join(vars, ",") != "CONFLUENT_CLOUD_API_KEY,CONFLUENT_CLOUD_API_SECRET,CONFLUENT_STS_TOKEN" {
 		t.Errorf("EnvVariables = %v", vars)
+	}
+}
+
+// TestInvalidValueStandsAlone: {invalid: VALUE} cannot be mixed with env or demo.
+func TestInvalidValueStandsAlone(t *testing.T) {
+	_, err := Parse([]byte("api: confluent\ncredentials:\n  p:\n    scheme: x\n    token: {invalid: a, env: B}\n"), "f.yaml")
+	if err == nil || !strings.Contains(err.Error(), "f.yaml:5: a credential value is {invalid: VALUE} alone") {
+		t.Errorf("got %v", err)
 	}
 }

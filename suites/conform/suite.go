@@ -116,12 +116,14 @@ func (s *suite) setUp() {
 		s.mock = httptest.NewServer(handler) // always 127.0.0.1
 		base, _ = url.Parse(s.mock.URL)
 	}
-	profiles, secrets := scenario.ResolveProfiles(s.file, os.Getenv)
-	redactor := runner.NewRedactor(secrets...)
+	creds, err := scenario.ResolveProfiles(s.file, os.Getenv, s.cfg.Target == nil)
+	Expect(err).NotTo(HaveOccurred(), "credentials")
+	profiles := creds.Profiles
+	redactor := runner.NewRedactor(creds.Secrets...)
 	s.redactor = redactor
 	client, err := runner.NewClient(runner.ClientOptions{
 		Timeout: s.cfg.RequestTimeout, MaxBodyBytes: s.cfg.MaxBody, CACertFile: s.cfg.CACert,
-		Insecure: s.cfg.Insecure, Redactor: redactor,
+		Insecure: s.cfg.Insecure, Redactor: redactor, AllowDestructive: s.cfg.AllowDestructive,
 	})
 	Expect(err).NotTo(HaveOccurred(), "the HTTP client")
 	checker := runner.NewChecker(s.cfg.Checks, runner.CheckOptions{Lenient: s.cfg.Lenient, ContractOnly: s.cfg.ContractOnly, Strict: s.cfg.Strict}, redactor)
@@ -163,7 +165,7 @@ func (s *suite) tearDown() {
 // run executes one scenario as one spec.
 func (s *suite) run(ctx ginkgo.SpecContext, sc *scenario.Scenario) {
 	base := s.target.Runner.Base
-	if hasLabel(sc, "destructive") && !IsLoopback(base) && !s.cfg.AllowDestructive {
+	if hasLabel(sc, "destructive") && !runner.IsLoopback(base) && !s.cfg.AllowDestructive {
 		ginkgo.Skip(fmt.Sprintf("%s: destructive scenario not sent to %s, which is not loopback; pass --allow-destructive to run it", skipPrefix, base.Host))
 	}
 	opts := s.opts

@@ -50,7 +50,11 @@ func runAll(t *testing.T, faults []string, opts runner.CheckOptions) ([]runner.V
 		if err != nil {
 			t.Fatal(err)
 		}
-		profiles, secrets := scenario.ResolveProfiles(file, func(string) string { return "" })
+		creds, err := scenario.ResolveProfiles(file, func(string) string { return "" }, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles, secrets := creds.Profiles, creds.Secrets
 		client, err := runner.NewClient(runner.ClientOptions{})
 		if err != nil {
 			t.Fatal(err)
