@@ -61,10 +61,10 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		creds, err := ResolveProfiles(file, func(string) string { return "" }, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	profiles, secrets := creds.Profiles, creds.Secrets
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles, secrets := creds.Profiles, creds.Secrets
 		client, err := runner.NewClient(runner.ClientOptions{Timeout: time.Second})
 		if err != nil {
 			t.Fatal(err)
