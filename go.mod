@@ -3,7 +3,9 @@ module github.com/apiconform/apiconform
 go 1.26.8
 
 require (
+	github.com/agnivade/levenshtein v1.2.2
 	github.com/getkin/kin-openapi v0.152.0
+	github.com/jstemmer/go-junit-report/v2 v2.1.0
 	github.com/oasdiff/oasdiff v1.35.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0

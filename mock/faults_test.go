@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"encoding/json"
 	"regexp"
 	"sort"
 	"strings"
@@ -191,6 +192,25 @@ func TestEveryContractCheckHasAFault(t *testing.T) {
 	for id := range faultWaivers {
 		if _, ok := runner.Lookup(id); !ok {
 			t.Errorf("waiver for unknown check %s", id)
+		}
+	}
+}
+
+// TestInfoSaysWhatItIs: GET /_mock/info names the mock and its faults, with every fault on too;
+// any other method is a 405.
+func TestInfoSaysWhatItIs(t *testing.T) {
+	for _, faults := range [][]string{nil, {"drop-request-id", "hang-up"}} {
+		_, base := start(t, nil, Options{Faults: faults})
+		g := send(t, base, req{method: "GET", path: InfoPath})
+		var info Info
+		if err := json.Unmarshal(g.body, &info); err != nil || g.status != 200 {
+			t.Fatalf("GET %s: %d %s (%v)", InfoPath, g.status, g.body, err)
+		}
+		if info.Server != InfoServer || strings.Join(info.Faults, ",") != strings.Join(faults, ",") {
+			t.Errorf("info %+v, want server %s and faults %v", info, InfoServer, faults)
+		}
+		if g := send(t, base, req{method: "DELETE", path: InfoPath}); g.status != 405 || g.header.Get("Allow") != "GET" {
+			t.Errorf("DELETE %s: %d, Allow %q", InfoPath, g.status, g.header.Get("Allow"))
 		}
 	}
 }

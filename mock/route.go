@@ -48,6 +48,7 @@ type route int
 
 const (
 	routeNone route = iota
+	routeMockInfo
 	routeMockState
 	routeMockReset
 	routeEnvironments // /org/v2/environments
@@ -57,6 +58,7 @@ const (
 
 // allowed lists the methods of each route, as the Allow header of a 405 says them.
 var allowed = map[route][]string{
+	routeMockInfo:     {http.MethodGet},
 	routeMockState:    {http.MethodGet},
 	routeMockReset:    {http.MethodPost},
 	routeEnvironments: {http.MethodPost},
@@ -68,9 +70,11 @@ var allowed = map[route][]string{
 // is empty or does not decode matches no route.
 func match(escapedPath string) (route, []string) {
 	switch escapedPath {
+	case InfoPath:
+		return routeMockInfo, nil
 	case "/_mock/state":
 		return routeMockState, nil
-	case "/_mock/reset":
+	case ResetPath:
 		return routeMockReset, nil
 	case "/org/v2/environments":
 		return routeEnvironments, nil
@@ -134,6 +138,8 @@ func (c *call) serve() response {
 		c.body = body
 	}
 	switch rt {
+	case routeMockInfo:
+		return c.mockInfo()
 	case routeMockState:
 		return c.mockState()
 	case routeMockReset:

@@ -106,13 +106,7 @@ func Execute(ctx context.Context, t *Target, sc *Scenario, vars map[string]strin
 		env[k] = v
 	}
 	for i, st := range sc.Steps {
-		res := executeStep(ctx, t, st, i, env, opts)
-		if opts.ContractOnly && res.Err == nil && i < len(sc.Steps)-1 && len(res.Exchanges) > 0 {
-			ex := res.Exchanges[len(res.Exchanges)-1]
-			if want := st.Expect.Status; want != 0 && ex.Response != nil && ex.Status() != want {
-				res.Err = &StatusHaltError{Got: ex.Status(), Want: want}
-			}
-		}
+		res := executeStep(ctx, t, st, i, i == len(sc.Steps)-1, env, opts)
 		out.Steps = append(out.Steps, res)
 		if res.Err != nil {
 			break
@@ -131,7 +125,7 @@ func (e *StatusHaltError) Error() string {
 	return fmt.Sprintf("answered %d, not the %d the next steps need", e.Got, e.Want)
 }
 
-func executeStep(ctx context.Context, t *Target, st *Step, index int, env map[string]string, opts Options) StepResult {
+func executeStep(ctx context.Context, t *Target, st *Step, index int, last bool, env map[string]string, opts Options) StepResult {
 	res := StepResult{Step: st}
 	req, expect, err := buildRequest(t, st, env)
 	if err != nil {
@@ -174,7 +168,12 @@ func executeStep(ctx context.Context, t *Target, st *Step, index int, env map[st
 			return res
 		}
 	}
-	res.Err = save(st, res.Exchanges[len(res.Exchanges)-1], env)
+	ex := res.Exchanges[len(res.Exchanges)-1]
+	if want := st.Expect.Status; opts.ContractOnly && !last && want != 0 && ex.Response != nil && ex.Status() != want {
+		res.Err = &StatusHaltError{Got: ex.Status(), Want: want}
+		return res
+	}
+	res.Err = save(st, ex, env)
 	return res
 }
 

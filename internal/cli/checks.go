@@ -13,10 +13,9 @@ import (
 // runChecks lists the registered checks.
 func runChecks(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("apiconform checks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the checks as JSON")
-	if err := fs.Parse(args); err != nil {
-		return ExitSetup
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return flagExit(err, stderr)
 	}
 	checks := runner.All()
 	if *asJSON {

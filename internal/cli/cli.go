@@ -24,9 +24,11 @@ type command struct {
 
 // commands lists every subcommand.
 var commands = map[string]command{
-	"mock":   {summary: "serve the reference mock of both APIs on loopback", run: runMock},
-	"drift":  {summary: "compare two OpenAPI documents (or the pinned spec with a newer one) and list the changes", run: runDrift},
-	"checks": {summary: "list the checks with their IDs, severities and descriptions", run: runChecks},
+	"run":     {summary: "run the conformance scenarios against the embedded mock or a target, and write the reports", run: runRun},
+	"version": {summary: "print apiconform's version", run: runVersion},
+	"mock":    {summary: "serve the reference mock of both APIs on loopback", run: runMock},
+	"drift":   {summary: "compare two OpenAPI documents (or the pinned spec with a newer one) and list the changes", run: runDrift},
+	"checks":  {summary: "list the checks with their IDs, severities and descriptions", run: runChecks},
 }
 
 // Run runs the apiconform command with args (without the program name) and returns the exit code.
@@ -58,6 +60,6 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-8s %s\n", n, commands[n].summary)
 	}
-	b.WriteString("\nRun `apiconform <command> -h` for a command's flags. The conformance suites run with `make conform`.\n")
+	b.WriteString("\nRun `apiconform <command> -h` for a command's flags.\n")
 	fmt.Fprint(w, b.String())
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/apiconform/apiconform/runner"
 )
 
-func run(args ...string) (int, string, string) {
+func cmd(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := Run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
@@ -26,7 +26,7 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"frobnicate"}, ExitSetup, `unknown command "frobnicate"`},
 	}
 	for _, tt := range tests {
-		code, out, errOut := run(tt.args...)
+		code, out, errOut := cmd(tt.args...)
 		if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
 			t.Errorf("Run(%v) = %d, %q %q; want %d and %q", tt.args, code, out, errOut, tt.wantCode, tt.want)
 		}
@@ -34,7 +34,7 @@ func TestRunUsage(t *testing.T) {
 }
 
 func TestChecksListsEveryCheck(t *testing.T) {
-	code, out, _ := run("checks")
+	code, out, _ := cmd("checks")
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}
@@ -43,12 +43,12 @@ func TestChecksListsEveryCheck(t *testing.T) {
 			t.Errorf("checks output lacks %s", id)
 		}
 	}
-	code, out, _ = run("checks", "--json")
+	code, out, _ = cmd("checks", "--json")
 	var rows []map[string]string
 	if code != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != len(runner.IDs()) {
 		t.Errorf("checks --json: exit %d, output %q", code, out)
 	}
-	if code, _, _ := run("checks", "--bogus"); code != ExitSetup {
+	if code, _, _ := cmd("checks", "--bogus"); code != ExitSetup {
 		t.Errorf("bad flag: exit %d, want %d", code, ExitSetup)
 	}
 }

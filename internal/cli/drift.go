@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,7 +28,6 @@ flags:
 // runDrift compares two OpenAPI documents, or the pinned spec with a newer one (package drift).
 func runDrift(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("apiconform drift", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	onlyCovered := fs.Bool("only-covered", false, "report only the changes to operations the suites exercise (those of the pinned specs)")
 	failOn := fs.String("fail-on", "", "exit 1 when a change at this level or above is found: ERR (or breaking), WARN (or warning), INFO (or info); without it the exit code is 0 whatever is found")
 	format := fs.String("format", "text", "output format: text, json or markdown")
@@ -40,11 +38,8 @@ func runDrift(args []string, stdout, stderr io.Writer) int {
 	}
 
 	flagArgs, positional := splitFlags(fs, args)
-	if err := fs.Parse(flagArgs); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitSetup
+	if err := parseFlags(fs, flagArgs, stdout, true); err != nil {
+		return flagExit(err, stderr)
 	}
 	positional = append(positional, fs.Args()...)
 

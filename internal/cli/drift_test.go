@@ -62,12 +62,12 @@ func TestDriftExitCodes(t *testing.T) {
 		{"nothing", nil, ExitSetup, "give two documents"},
 		{"bad format", []string{"--format", "yaml", unchangedB, unchangedR}, ExitSetup, `unknown format "yaml"`},
 		{"bad fail-on", []string{"--fail-on", "fatal", unchangedB, unchangedR}, ExitSetup, `unknown level "fatal"`},
-		{"unknown flag", []string{"--frobnicate", unchangedB, unchangedR}, ExitSetup, "flag provided but not defined"},
-		{"flag without its value", []string{unchangedB, unchangedR, "--format"}, ExitSetup, "flag needs an argument"},
+		{"unknown flag", []string{"--frobnicate", unchangedB, unchangedR}, ExitSetup, "apiconform drift: unknown flag --frobnicate"},
+		{"flag without its value", []string{unchangedB, unchangedR, "--format"}, ExitSetup, "apiconform drift: --format needs a value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := run(append([]string{"drift"}, tt.args...)...)
+			code, out, errOut := cmd(append([]string{"drift"}, tt.args...)...)
 			if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
 				t.Errorf("drift %v = %d\nstdout: %s\nstderr: %s\nwant %d and %q", tt.args, code, out, errOut, tt.wantCode, tt.want)
 			}
@@ -80,7 +80,7 @@ func TestDriftExitCodes(t *testing.T) {
 
 func TestDriftJSON(t *testing.T) {
 	b, r := pair("security_replaced")
-	code, out, errOut := run("drift", b, r, "--format", "json")
+	code, out, errOut := cmd("drift", b, r, "--format", "json")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -117,15 +117,15 @@ func TestDriftPinnedAgainstNewestConfluent(t *testing.T) {
 	if _, err := os.Stat(newest); err != nil {
 		t.Skipf("real-world test skipped: %s is absent (the shared vendor specs are not in this checkout)", newest)
 	}
-	code, out, errOut := run("drift", "--pinned", "confluent", newest, "--only-covered", "--fail-on", "ERR")
+	code, out, errOut := cmd("drift", "--pinned", "confluent", newest, "--only-covered", "--fail-on", "ERR")
 	if code != ExitOK || !strings.Contains(out, "0 breaking") {
 		t.Errorf("--only-covered: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	code, out, errOut = run("drift", "--pinned", "confluent", newest, "--fail-on", "ERR")
+	code, out, errOut = cmd("drift", "--pinned", "confluent", newest, "--fail-on", "ERR")
 	if code != ExitViolations || !strings.Contains(out, "api-security-component-type-changed") || !strings.Contains(errOut, "1 change(s) at level breaking") {
 		t.Errorf("whole document: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	code, _, errOut = run("drift", filepath.Join(dir, "org-v2-2021-12-01-195264e0.yaml"), newest)
+	code, _, errOut = cmd("drift", filepath.Join(dir, "org-v2-2021-12-01-195264e0.yaml"), newest)
 	if code != ExitSetup || !strings.Contains(errOut, "org-v2-2021-12-01-195264e0.yaml:1531: invalid OpenAPI document") || strings.Contains(errOut, "\n ") {
 		t.Errorf("invalid 2021-12-01 revision: exit %d, stderr %q", code, errOut)
 	}

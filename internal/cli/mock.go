@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,7 +39,6 @@ func runMockUntilSignal(args []string, stdout, stderr io.Writer, ready func(addr
 // accepts connections.
 func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
 	fs := flag.NewFlagSet("apiconform mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	stateFile := fs.String("state", "", "starting state `FILE` (YAML, the shape of fixtures/mock-state.yaml); default: the embedded demo state")
 	var faults listFlag
@@ -50,20 +48,13 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	deletionDelay := fs.Duration("deletion-delay", 0, "how long a deleted Confluent environment stays \"being deleted\" (a DELETE then answers 409); 0 deletes at once")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: apiconform mock [flags]\n\n"+
+		fmt.Fprint(fs.Output(), "usage: apiconform mock [flags]\n\n"+
 			"Serves the reference mock of the Confluent Cloud org/v2 and Apinizer APIOps APIs, with\n"+
 			"GET /_mock/state and POST /_mock/reset. See docs/mock.md.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitSetup
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "apiconform mock: unexpected argument %q (the mock takes flags only; see -h)\n", fs.Arg(0))
-		return ExitSetup
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return flagExit(err, stderr)
 	}
 	if *listFaults {
 		return printFaults(stdout, stderr)
@@ -152,21 +143,6 @@ func stateName(file string) string {
 		return "the embedded demo state"
 	}
 	return file
-}
-
-// listFlag is a flag of comma-separated values that may be given more than once.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, ",") }
-
-// Set adds the comma-separated values of one occurrence, dropping blanks.
-func (l *listFlag) Set(s string) error {
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			*l = append(*l, part)
-		}
-	}
-	return nil
 }
 
 // printFaults prints the mock's fault table.

@@ -45,7 +45,7 @@ func TestMockSetupErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--bogus"}, "flag provided but not defined"},
+		{[]string{"--bogus"}, "apiconform mock: unknown flag --bogus (`apiconform mock -h` lists the flags)"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--fault", "drop-request-id,no-such-fault"}, "unknown fault ID(s) no-such-fault; known: drop-request-id"},
 		{[]string{"--state", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
@@ -64,11 +64,11 @@ func TestMockSetupErrors(t *testing.T) {
 }
 
 func TestMockHelpAndListFaults(t *testing.T) {
-	code, out, errOut := run("mock", "-h")
-	if code != ExitOK || !strings.Contains(errOut, "--list-faults") || !strings.Contains(errOut, "docs/mock.md") {
+	code, out, errOut := cmd("mock", "-h")
+	if code != ExitOK || !strings.Contains(out, "-list-faults") || !strings.Contains(out, "docs/mock.md") || errOut != "" {
 		t.Errorf("mock -h: %d %q %q", code, out, errOut)
 	}
-	code, out, _ = run("mock", "--list-faults")
+	code, out, _ = cmd("mock", "--list-faults")
 	if code != ExitOK {
 		t.Fatalf("mock --list-faults: exit %d", code)
 	}

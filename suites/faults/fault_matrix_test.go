@@ -2,85 +2,44 @@ package faults
 
 import (
 	"context"
-	"net/http/httptest"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/apiconform/apiconform/fixtures"
 	"github.com/apiconform/apiconform/mock"
+	"github.com/apiconform/apiconform/run"
 	"github.com/apiconform/apiconform/runner"
-	"github.com/apiconform/apiconform/scenario"
-	"github.com/apiconform/apiconform/specs"
 )
 
-// runAll runs every scenario of both APIs against a fresh mock with the given faults and
-// returns every violation (warnings included) and every step error.
-func runAll(t *testing.T, faults []string, opts runner.CheckOptions) ([]runner.Violation, []error) {
+// runAll runs every scenario of both APIs against the embedded mock with the given faults, through
+// the run layer as every driver does, and returns the Result.
+func runAll(t *testing.T, faults []string, cfg run.Config) *run.Result {
 	t.Helper()
-	state, err := mock.DefaultState()
+	cfg.MockFaults = faults
+	cfg.Getenv = func(string) string { return "" } // no target, no credentials from this shell
+	s, err := run.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	handler, err := mock.New(state, mock.Options{Faults: faults})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(handler)
-	defer srv.Close()
-	base, _ := url.Parse(srv.URL)
-	var violations []runner.Violation
-	var errs []error
-	for _, name := range specs.Names() {
-		doc, err := specs.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		api, err := runner.NewAPI(name, doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, path, err := fixtures.Read(name + ".yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		file, err := scenario.Load(data, path, api)
-		if err != nil {
-			t.Fatal(err)
-		}
-		creds, err := scenario.ResolveProfiles(file, func(string) string { return "" }, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		profiles, secrets := creds.Profiles, creds.Secrets
-		client, err := runner.NewClient(runner.ClientOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		target := &scenario.Target{
-			Runner:   &runner.Runner{API: api, Client: client, Base: base, Checker: runner.NewChecker(runner.All(), opts, runner.NewRedactor(secrets...))},
-			Profiles: profiles,
-		}
-		for _, sc := range file.Scenarios {
-			out := scenario.Execute(context.Background(), target, sc, file.Variables, scenario.Options{})
-			violations = append(violations, out.Violations()...)
-			if err := out.Err(); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	return violations, errs
+	defer s.Close()
+	return s.Run(context.Background())
 }
 
 func TestNoFaultNoViolations(t *testing.T) {
-	violations, errs := runAll(t, nil, runner.CheckOptions{})
-	for _, v := range violations {
+	res := runAll(t, nil, run.Config{})
+	for _, v := range res.Violations() {
 		t.Errorf("conformant mock: %s", v)
 	}
-	for _, err := range errs {
-		t.Errorf("conformant mock: %v", err)
+	for _, a := range res.APIs {
+		for _, s := range a.Scenarios {
+			if s.Outcome != run.Passed {
+				t.Errorf("conformant mock: %s: %s %s", s.Name, s.Outcome, s.Reason)
+			}
+		}
+	}
+	if res.Verdict != run.Conformant || res.ExitCode != 0 {
+		t.Errorf("verdict %s, exit %d", res.Verdict, res.ExitCode)
 	}
 }
 
@@ -93,7 +52,8 @@ func TestFaultMatrix(t *testing.T) {
 			if _, ok := runner.Lookup(f.Check); !ok {
 				t.Fatalf("fault %s maps to unknown check %q", f.ID, f.Check)
 			}
-			violations, _ := runAll(t, []string{f.ID}, runner.CheckOptions{})
+			res := runAll(t, []string{f.ID}, run.Config{})
+			violations := res.Violations()
 			fired := map[string]int{}
 			failed := false
 			for _, v := range violations {
@@ -106,8 +66,8 @@ func TestFaultMatrix(t *testing.T) {
 				t.Errorf("fault %s: check %s did not fire; fired: %s", f.ID, f.Check, summary(fired))
 			}
 			c, _ := runner.Lookup(f.Check)
-			if c.Severity == runner.SeverityError && !failed {
-				t.Errorf("fault %s: the run did not fail", f.ID)
+			if c.Severity == runner.SeverityError && (!failed || res.ExitCode != run.ExitViolations) {
+				t.Errorf("fault %s: the run did not fail: verdict %s, exit %d", f.ID, res.Verdict, res.ExitCode)
 			}
 		})
 	}
@@ -123,9 +83,9 @@ func TestDriftFailsOnlyWhenStrict(t *testing.T) {
 		}
 		t.Run(f.ID, func(t *testing.T) {
 			for _, strict := range []bool{false, true} {
-				violations, _ := runAll(t, []string{f.ID}, runner.CheckOptions{Strict: strict})
-				if got := runner.HasErrors(violations); got != strict {
-					t.Errorf("strict=%v: run failed=%v; violations:\n%v", strict, got, violations)
+				res := runAll(t, []string{f.ID}, run.Config{Strict: strict})
+				if got := res.ExitCode == run.ExitViolations; got != strict {
+					t.Errorf("strict=%v: run failed=%v (%s); violations:\n%v", strict, got, res.Verdict, res.Violations())
 				}
 			}
 		})

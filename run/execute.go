@@ -1,0 +1,173 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/apiconform/apiconform/runner"
+	"github.com/apiconform/apiconform/scenario"
+)
+
+// Run executes every planned scenario, API by API in file order, and returns the Result. Skipped
+// scenarios send nothing. A cancelled ctx ends the run: the scenarios it did not reach are not
+// run, with the reason.
+func (s *Session) Run(ctx context.Context) *Result {
+	var results []ScenarioResult
+	for _, p := range s.Plan() {
+		r := s.Execute(ctx, p)
+		results = append(results, r)
+		if s.cfg.OnScenario != nil {
+			s.cfg.OnScenario(r)
+		}
+	}
+	return s.Result(results)
+}
+
+// Execute runs one planned scenario and says how it went. It is safe to call from several
+// goroutines, for different scenarios.
+func (s *Session) Execute(ctx context.Context, p *Planned) ScenarioResult {
+	sc := p.Scenario
+	r := ScenarioResult{API: p.API, Name: sc.Name, File: sc.File, Line: sc.Line, Labels: p.Labels}
+	if p.Skip != "" {
+		r.Outcome, r.Reason = Skipped, p.Skip
+		return r
+	}
+	if err := ctx.Err(); err != nil {
+		r.Outcome, r.Reason = NotRun, "the run was interrupted before this scenario ("+err.Error()+")"
+		return r
+	}
+	opts := scenario.Options{Pacer: s.pacer, MaxRetries: s.cfg.MaxRetries, MaxRetryWait: s.cfg.MaxRetryWait, ContractOnly: s.cfg.ContractOnly}
+	if opts.MaxRetryWait == 0 {
+		opts.MaxRetryWait = DefaultMaxRetryWait
+	}
+	var dry strings.Builder
+	if s.cfg.DryRun {
+		opts.DryRun = &dry
+	}
+	start := time.Now()
+	out := scenario.Execute(ctx, p.run.target, sc, p.run.vars, opts)
+	r.Duration = time.Since(start)
+	for _, st := range out.Steps {
+		step := StepResult{Name: st.Step.Name, Operation: st.Step.Operation, Exchanges: st.Exchanges, Violations: st.Violations}
+		if st.Err != nil {
+			step.Error = s.redactor.String(st.Err.Error())
+		}
+		r.Steps = append(r.Steps, step)
+	}
+	err := out.Err()
+	if err != nil {
+		r.Reason = s.redactor.String(err.Error())
+	}
+	var refused *runner.RefusedError
+	switch {
+	case s.cfg.DryRun:
+		r.DryRun = dry.String()
+		if err != nil {
+			r.Outcome = Failed // a dry run fails only when a request cannot be built
+		} else {
+			r.Outcome, r.Reason = NotRun, "dry run: nothing was sent"
+		}
+	case runner.HasErrors(out.Violations()):
+		r.Outcome = Failed
+		if err != nil {
+			r.Reason = "could not go on: " + r.Reason
+		}
+	case err == nil:
+		r.Outcome = Passed
+	case errors.As(err, &refused), ctx.Err() != nil, s.cfg.ContractOnly:
+		// Every response conformed; the scenario could not go on.
+		r.Outcome = NotRun
+	default:
+		// With expectations on, a scenario that cannot go on where it expects to fails.
+		r.Outcome = Failed
+		r.Reason = "could not go on: " + r.Reason
+	}
+	return r
+}
+
+// Check checks one exchange observed elsewhere (proxied or recorded traffic) against the
+// operation of whichever API describes its request, with the contract and drift checks, and
+// records it for the Result's coverage and drift. An exchange no operation describes gets no
+// violation and is counted in Result.Unmatched.
+func (s *Session) Check(ex *runner.Exchange) []runner.Violation {
+	u, err := url.Parse(ex.Request.URL)
+	if err != nil {
+		s.mu.Lock()
+		s.unmatched++
+		s.mu.Unlock()
+		return nil
+	}
+	for _, a := range s.apis {
+		path := u.EscapedPath()
+		if prefix := strings.TrimSuffix(a.base.EscapedPath(), "/"); prefix != "" {
+			rest, ok := strings.CutPrefix(path, prefix)
+			if !ok {
+				continue
+			}
+			path = rest
+		}
+		unescaped, err := url.PathUnescape(path)
+		if err != nil {
+			continue
+		}
+		op, _, err := a.api.FindOperation(ex.Request.Method, unescaped)
+		if err != nil {
+			continue
+		}
+		ex.OperationID = op.ID
+		vs := a.checkers.Check(op, ex, nil)
+		s.mu.Lock()
+		s.observed[a.name] = append(s.observed[a.name], ExchangeResult{Exchange: ex, Violations: vs})
+		s.mu.Unlock()
+		return vs
+	}
+	s.mu.Lock()
+	s.unmatched++
+	s.mu.Unlock()
+	return nil
+}
+
+// Result assembles the Result of the given scenario results (from Execute, in any order and
+// from any process of the run) and of every exchange checked with Check: outcomes counted,
+// coverage, live drift, the verdict and its exit code.
+func (s *Session) Result(results []ScenarioResult) *Result {
+	r := &Result{
+		Started:  s.started,
+		Duration: time.Since(s.started),
+		Mode: Mode{ContractOnly: s.cfg.ContractOnly, Strict: s.cfg.Strict, Lenient: s.cfg.Lenient, DryRun: s.cfg.DryRun,
+			AllowDestructive: s.cfg.AllowDestructive, Insecure: s.cfg.Insecure, Labels: s.cfg.Labels},
+		Notices: s.Notices(),
+	}
+	apis := map[string]*runner.API{}
+	byAPI := map[string][]ScenarioResult{}
+	for _, sr := range results {
+		byAPI[sr.API] = append(byAPI[sr.API], sr)
+	}
+	s.mu.Lock()
+	r.Unmatched = s.unmatched
+	for _, a := range s.apis {
+		ar := s.apiHeader(a)
+		ar.Scenarios = byAPI[a.name]
+		ar.Observed = append([]ExchangeResult(nil), s.observed[a.name]...)
+		apis[a.name] = a.api
+		r.APIs = append(r.APIs, ar)
+	}
+	s.mu.Unlock()
+	r.finish(apis)
+	return r
+}
+
+// decodeSmallJSON decodes at most 64 KiB of a response body into v.
+func decodeSmallJSON(resp *http.Response, v any) error {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(v); err != nil {
+		return fmt.Errorf("not the JSON expected: %w", err)
+	}
+	return nil
+}
