@@ -84,7 +84,7 @@ BENCH_TARGETS := (.fullname:/^SpecLoad\/[a-z]+\/all-/ .unit:sec/op) \
 	OR (.name:Check .unit:sec/op) \
 	OR (.name:Exchange .unit:(sec/op OR roundtrip-ns/op OR check-ns/op OR check-%-of-roundtrip)) \
 	OR (.fullname:/^DeleteLoopback\// .unit:req/s) \
-	OR (.name:Suites .unit:(wall-ms OR peak-RSS-MiB))
+	OR (.name:(Run OR Suite) .unit:(wall-ms OR peak-RSS-MiB))
 
 .PHONY: bench
 ## bench: the performance figures: benchmarks into reports/bench.txt, printed through benchstat
