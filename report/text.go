@@ -276,14 +276,15 @@ func CoverageText(w io.Writer, a run.APIResult) {
 			if st.Exercised == 0 {
 				mark = "NOT "
 			}
-			fmt.Fprintf(w, "    %s %-7s x%-3d", mark, st.Status, st.Exercised)
+			var parts []string
 			if len(st.HeadersSeen) > 0 {
-				fmt.Fprintf(w, " headers seen: %s", strings.Join(st.HeadersSeen, ", "))
+				parts = append(parts, "headers seen: "+strings.Join(st.HeadersSeen, ", "))
 			}
 			if len(st.HeadersMissing) > 0 {
-				fmt.Fprintf(w, "; not seen: %s", strings.Join(st.HeadersMissing, ", "))
+				parts = append(parts, "not seen: "+strings.Join(st.HeadersMissing, ", "))
 			}
-			fmt.Fprintln(w)
+			line := fmt.Sprintf("    %s %-7s x%-3d %s", mark, st.Status, st.Exercised, strings.Join(parts, "; "))
+			fmt.Fprintln(w, strings.TrimRight(line, " "))
 		}
 		if len(op.Undocumented) > 0 {
 			fmt.Fprintf(w, "    also answered undocumented: %v\n", op.Undocumented)

@@ -42,7 +42,7 @@ const (
 
 // netnsObservation is what the child saw.
 type netnsObservation struct {
-	Interfaces []string        `json:"interfaces"` // of the namespace, by name
+	Interfaces []string         `json:"interfaces"` // of the namespace, by name
 	Runs       []netnsRunResult `json:"runs"`
 }
 
@@ -87,15 +87,27 @@ func TestGuardInAPrivateNetworkNamespace(t *testing.T) {
 			t.Skipf("needs %q on PATH (util-linux unshare, iproute2 ip): %v; %s", tool, err, howTo)
 		}
 	}
-	if out, err := exec.Command("unshare", "-n", "true").CombinedOutput(); err != nil {
-		t.Skipf("`unshare -n true` failed (not root, or no network/user namespaces here): %v: %s; %s", err, bytes.TrimSpace(out), howTo)
+	// As root, a network namespace alone; otherwise one inside a user namespace where this
+	// user is root (unprivileged user namespaces), which may also set up its lo.
+	var unshare []string
+	var tried []string
+	for _, flags := range [][]string{{"-n"}, {"-r", "-n"}} {
+		out, err := exec.Command("unshare", append(flags, "true")...).CombinedOutput()
+		if err == nil {
+			unshare = flags
+			break
+		}
+		tried = append(tried, fmt.Sprintf("`unshare %s true`: %v: %s", strings.Join(flags, " "), err, bytes.TrimSpace(out)))
+	}
+	if unshare == nil {
+		t.Skipf("cannot make a private network namespace here (not root, and no unprivileged user namespaces): %s; %s", strings.Join(tried, "; "), howTo)
 	}
 
 	obsFile := filepath.Join(t.TempDir(), "observation.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	child := exec.CommandContext(ctx, "unshare", "-n", "--", os.Args[0],
-		"-test.run=^TestGuardInAPrivateNetworkNamespace$", "-test.count=1", "-test.v=true")
+	child := exec.CommandContext(ctx, "unshare", append(append(unshare, "--", os.Args[0]),
+		"-test.run=^TestGuardInAPrivateNetworkNamespace$", "-test.count=1", "-test.v=true")...)
 	child.Env = append(netnsCleanEnv(os.Environ()),
 		netnsChildEnv+"="+obsFile,
 		"CONFLUENT_CLOUD_API_KEY=FAKEKEY0123456789",
@@ -117,7 +129,7 @@ func TestGuardInAPrivateNetworkNamespace(t *testing.T) {
 	if err := json.Unmarshal(raw, &obs); err != nil {
 		t.Fatalf("the child's observations are not JSON: %v\n%s", err, raw)
 	}
-	t.Logf("child took %v; observations:\n%s", time.Since(start).Round(time.Millisecond), netnsSummary(obs))
+	t.Logf("child (unshare %s) took %v; observations:\n%s", strings.Join(unshare, " "), time.Since(start).Round(time.Millisecond), netnsSummary(obs))
 
 	if len(obs.Interfaces) != 1 || obs.Interfaces[0] != "lo" {
 		t.Fatalf("the namespace is not private: its interfaces are %v, want [lo] only", obs.Interfaces)
@@ -331,8 +343,18 @@ func netnsSummary(obs netnsObservation) string {
 		}
 		sort.Strings(ms)
 		fmt.Fprintf(&b, "  %s --allow-destructive: exit %d in %.2fs; server saw %s\n", r.Name, r.Exit, r.Seconds, strings.Join(ms, " "))
-		for _, l := range r.Skipped {
-			fmt.Fprintf(&b, "    %s\n", strings.TrimSpace(l))
+		if len(r.Skipped) == 0 {
+			continue
+		}
+		named := 0
+		for _, l := range r.Skipped[1:] {
+			if strings.Contains(l, runner.AllowDestructiveFlag) {
+				named++
+			}
+		}
+		fmt.Fprintf(&b, "    %s %d of them name %s\n", strings.TrimSpace(r.Skipped[0]), named, runner.AllowDestructiveFlag)
+		if len(r.Skipped) > 1 {
+			fmt.Fprintf(&b, "    e.g. %s\n", strings.TrimSpace(r.Skipped[1]))
 		}
 	}
 	return b.String()
