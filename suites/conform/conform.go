@@ -49,15 +49,14 @@ func Main(m *testing.M) int {
 			settings.Config.Labels = l
 		}
 		if os.Getenv(FlagsVar) == "" {
-			// `go test ./...` runs the suite too: its reports go to a folder removed at the end,
-			// never into the source tree.
-			tmp, terr := os.MkdirTemp("", "apiconform-conform-")
-			if terr == nil {
-				defer os.RemoveAll(tmp)
-				settings.ReportDir = tmp
-			}
+			// `go test ./...` runs the suite too: it writes no reports there, never into the
+			// source tree (make conform always sets the flags).
+			settings.ReportDir = ""
 		}
-		if settings.ReportDir, err = filepath.Abs(settings.ReportDir); err == nil {
+		if settings.ReportDir != "" {
+			settings.ReportDir, err = filepath.Abs(settings.ReportDir)
+		}
+		if err == nil {
 			session, err = run.Open(settings.Config)
 		}
 	}
@@ -135,6 +134,10 @@ func writeReports(rep ginkgo.Report) {
 	opts := report.TextOptions{Color: !settings.NoColor && os.Getenv("NO_COLOR") == "" && !ginkgoNoColor()}
 	report.Tail(os.Stdout, result, opts)
 	dir := settings.ReportDir
+	if dir == "" {
+		fmt.Printf("reports: not written (set %s=--report-dir=DIR, as make conform does)\n", FlagsVar)
+		return
+	}
 	if _, err := report.Write(dir, result); err != nil {
 		ginkgo.Fail("the reports could not be written: " + err.Error())
 	}
