@@ -133,17 +133,34 @@ func Failures(w io.Writer, r *run.Result, o TextOptions) {
 // Tail writes the scenarios not run and skipped with their reasons, per API that ran the
 // coverage and live drift, the counts and the verdict.
 func Tail(w io.Writer, r *run.Result, o TextOptions) {
-	for _, want := range []run.Outcome{run.NotRun, run.Skipped} {
-		var lines []string
-		for _, a := range r.APIs {
-			for _, s := range a.Scenarios {
-				if s.Outcome == want && s.DryRun == "" {
-					lines = append(lines, fmt.Sprintf("  - %s: %s: %s", s.API, s.Name, s.Reason))
+	var notRun []string
+	skipped := map[string]int{}
+	var reasons []string
+	for _, a := range r.APIs {
+		for _, s := range a.Scenarios {
+			switch {
+			case s.Outcome == run.NotRun && s.DryRun == "":
+				notRun = append(notRun, fmt.Sprintf("  - %s: %s: %s", s.API, s.Name, s.Reason))
+			case s.Outcome == run.Skipped:
+				why := s.API + ": " + s.Reason
+				if skipped[why] == 0 {
+					reasons = append(reasons, why)
 				}
+				skipped[why]++
 			}
 		}
-		if len(lines) > 0 {
-			fmt.Fprintf(w, "\n%s (%d):\n%s\n", want, len(lines), strings.Join(lines, "\n"))
+	}
+	if len(notRun) > 0 {
+		fmt.Fprintf(w, "\nnot run (%d):\n%s\n", len(notRun), strings.Join(notRun, "\n"))
+	}
+	if len(reasons) > 0 {
+		n := 0
+		for _, c := range skipped {
+			n += c
+		}
+		fmt.Fprintf(w, "\nskipped (%d), nothing sent; by reason:\n", n)
+		for _, why := range reasons {
+			fmt.Fprintf(w, "  %3d x %s\n", skipped[why], why)
 		}
 	}
 	if !r.Mode.DryRun {
