@@ -63,7 +63,7 @@ fuzz:
 # make conform API=confluent            one API (API=confluent,apinizer: both)
 # make conform TARGET=https://host      against a server (CONFLUENT_TARGET=, APINIZER_TARGET= per API)
 # make conform LABELS='auth && !destructive'   a label filter in Ginkgo's syntax (labels include the API name)
-# make conform FLAGS='--contract-only'  flags of `apiconform run` (values without spaces; see `apiconform run -h`)
+# make conform FLAGS='--contract-only'  flags of `apiconform run` (see `apiconform run -h`; quote a value with spaces in "")
 # Reports (this run's only): REPORTS/ (default reports/): violations.json, junit.xml, coverage.json,
 # drift.json, drift.md, and Ginkgo's own ginkgo-junit.xml and ginkgo-report.json.
 REPORTS ?= reports
@@ -77,7 +77,7 @@ CONFORM_ENV := $(if $(TARGET),APICONFORM_TARGET='$(TARGET)') \
 conform:
 	@mkdir -p $(REPORTS); stamp=$(abspath $(REPORTS))/.conform-started; touch $$stamp; \
 	color=$$( [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] || echo --no-color ); \
-	APICONFORM_FLAGS='--report-dir=$(abspath $(REPORTS)) $(if $(API),--api=$(API)) $(FLAGS)' APICONFORM_LABELS='$(LABELS)' \
+	APICONFORM_FLAGS='--report-dir=$(abspath $(REPORTS)) $(if $(API),--api=$(API)) $(FLAGS)' APICONFORM_LABELS='$(LABELS)' APICONFORM_CWD='$(CURDIR)' \
 	$(CONFORM_ENV) $(GINKGO) $$color --randomize-all --fail-on-pending --fail-on-empty --keep-going ./suites/conformance; \
 	rc=$$?; [ $(abspath $(REPORTS))/junit.xml -nt $$stamp ] && echo "reports: $(abspath $(REPORTS))"; rm -f $$stamp; exit $$rc
 

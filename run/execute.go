@@ -40,6 +40,7 @@ func (s *Session) Execute(ctx context.Context, p *Planned) ScenarioResult {
 		return r
 	}
 	if err := ctx.Err(); err != nil {
+		s.interrupted.Store(true)
 		r.Outcome, r.Reason = NotRun, "the run was interrupted before this scenario ("+err.Error()+")"
 		return r
 	}
@@ -64,6 +65,21 @@ func (s *Session) Execute(ctx context.Context, p *Planned) ScenarioResult {
 	err := out.Err()
 	if err != nil {
 		r.Reason = s.redactor.String(err.Error())
+	}
+	if ctx.Err() != nil && !s.cfg.DryRun {
+		s.interrupted.Store(true)
+		// Interrupted: the exchange in flight was cut by the run, not by the target, and says
+		// nothing about the contract.
+		if n := len(r.Steps); n > 0 {
+			last := &r.Steps[n-1]
+			if k := len(last.Exchanges); k > 0 && last.Exchanges[k-1].Err != nil {
+				last.Violations = nil
+			}
+		}
+		if !runner.HasErrors(r.Violations()) {
+			r.Outcome, r.Reason = NotRun, "the run was interrupted ("+ctx.Err().Error()+")"
+			return r
+		}
 	}
 	var refused *runner.RefusedError
 	switch {
@@ -143,7 +159,8 @@ func (s *Session) Result(results []ScenarioResult) *Result {
 		Duration: time.Since(s.started),
 		Mode: Mode{ContractOnly: s.cfg.ContractOnly, Strict: s.cfg.Strict, Lenient: s.cfg.Lenient, DryRun: s.cfg.DryRun,
 			AllowDestructive: s.cfg.AllowDestructive, Insecure: s.cfg.Insecure, Labels: s.cfg.Labels},
-		Notices: s.Notices(),
+		Notices:     s.Notices(),
+		Interrupted: s.interrupted.Load(),
 	}
 	apis := map[string]*runner.API{}
 	byAPI := map[string][]ScenarioResult{}

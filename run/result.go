@@ -34,8 +34,8 @@ const (
 	Conformant Verdict = "conformant"
 	// BrokeContract: the target broke the contract, or drifted under Strict (exit 1).
 	BrokeContract Verdict = "broke the contract"
-	// CouldNotRun: the tool could not do its job: no response arrived at all, or nothing was
-	// checked (exit 2). Usage and setup errors are errors of Open, with the same exit code.
+	// CouldNotRun: the tool could not do its job: no response arrived at all, nothing was
+	// checked, or the run was interrupted (exit 2). Usage and setup errors are errors of Open, with the same exit code.
 	CouldNotRun Verdict = "could not run"
 	// DryRunDone: a dry run prepared every request and sent none (exit 0).
 	DryRunDone Verdict = "dry run"
@@ -64,6 +64,9 @@ type Result struct {
 	Notices []string `json:"notices,omitempty"`
 	// Unmatched counts exchanges given to Check that no operation of any API describes.
 	Unmatched int `json:"unmatched,omitempty"`
+	// Interrupted says the run was cancelled (SIGINT) before it ended: the scenarios it did not
+	// finish are not run.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Mode is the settings that change what a run reports.
@@ -256,6 +259,9 @@ func (r *Result) finish(apis map[string]*runner.API) {
 		a.Drift = summarizeDrift(a)
 	}
 	switch {
+	case r.Mode.DryRun && failed:
+		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
+		r.Problem = "a request of the dry run could not be prepared (see the failed scenarios)"
 	case r.Mode.DryRun:
 		r.Verdict, r.ExitCode = DryRunDone, ExitConformant
 	case anyExchange && !anyResponse:
@@ -263,6 +269,9 @@ func (r *Result) finish(apis map[string]*runner.API) {
 		r.Problem = "no response arrived from the target: " + firstTransport
 	case failed:
 		r.Verdict, r.ExitCode = BrokeContract, ExitViolations
+	case r.Interrupted:
+		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
+		r.Problem = "the run was interrupted before it ended"
 	case !anyChecked:
 		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
 		r.Problem = "nothing was checked: every selected scenario was skipped"

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -35,9 +36,10 @@ type Session struct {
 	started  time.Time
 	notices  []string
 
-	mu        sync.Mutex
-	observed  map[string][]ExchangeResult
-	unmatched int
+	mu          sync.Mutex
+	observed    map[string][]ExchangeResult
+	unmatched   int
+	interrupted atomic.Bool
 }
 
 // apiRun is one API of the session, wired.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/apiconform/apiconform/mock"
 	"github.com/apiconform/apiconform/runner"
+	"github.com/apiconform/apiconform/scenario"
 )
 
 // env returns a Getenv over vars only: nothing leaks in from the shell running the tests.
@@ -409,5 +410,61 @@ func TestDryRunSendsNothing(t *testing.T) {
 		if strings.Contains(all.String(), secret) {
 			t.Errorf("the dry run shows %s", secret)
 		}
+	}
+}
+
+// TestInterruptedRunBlamesNobody: a run cancelled while a request is in flight does not report
+// the cut exchange as the target's fault: the scenario in flight and those after it are not run,
+// no violation is recorded, and the run could not run (exit 2), never conformant.
+func TestInterruptedRunBlamesNobody(t *testing.T) {
+	m, err := mock.New(nil, mock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	release := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/org/v2/environments/env-demo3" && r.Method == http.MethodGet {
+			once.Do(cancel) // Ctrl-C while this request is in flight
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	defer close(release)
+	res := open(t, Config{Target: srv.URL, APIs: []string{"confluent"}}).Run(ctx)
+	if len(res.Violations()) != 0 {
+		t.Errorf("the interrupted exchange was reported: %v", res.Violations())
+	}
+	c := res.Counts()
+	if c.Failed != 0 || c.NotRun == 0 || c.Passed == 0 {
+		t.Errorf("counts %+v", c)
+	}
+	if !res.Interrupted || res.ExitCode != ExitSetup || res.Problem != "the run was interrupted before it ended" {
+		t.Errorf("interrupted %v, verdict %s (exit %d): %s", res.Interrupted, res.Verdict, res.ExitCode, res.Problem)
+	}
+}
+
+// TestDryRunThatCannotPrepareARequest: a dry run whose request cannot be built could not do its
+// job (exit 2), rather than pass.
+func TestDryRunThatCannotPrepareARequest(t *testing.T) {
+	s := open(t, Config{DryRun: true, APIs: []string{"confluent"}})
+	p := s.Plan()[0]
+	broken := *p
+	sc := *p.Scenario
+	st := *sc.Steps[0]
+	st.Params = map[string]string{} // the path parameter has no value now
+	sc.Steps = []*scenario.Step{&st}
+	broken.Scenario = &sc
+	r := s.Execute(context.Background(), &broken)
+	res := s.Result([]ScenarioResult{r})
+	if r.Outcome != Failed || res.ExitCode != ExitSetup {
+		t.Errorf("outcome %s (%s), verdict %s (exit %d)", r.Outcome, r.Reason, res.Verdict, res.ExitCode)
 	}
 }

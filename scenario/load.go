@@ -40,7 +40,7 @@ func (e *Error) Error() string {
 // Labels are the labels a scenario may carry; any other is a problem (a typo would silently
 // escape a --label-filter).
 var Labels = map[string]string{
-	"destructive": "deletes or undeploys something: skipped against non-loopback targets unless --allow-destructive",
+	"destructive": "deletes or undeploys something (informative, for filtering: the method guard, not this label, keeps mutating requests off non-loopback targets)",
 	"auth":        "exercises authentication or authorization",
 	"errors":      "expects an error response",
 	"ratelimit":   "exercises rate limiting",

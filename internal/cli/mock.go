@@ -50,7 +50,7 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: apiconform mock [flags]\n\n"+
 			"Serves the reference mock of the Confluent Cloud org/v2 and Apinizer APIOps APIs, with\n"+
-			"GET /_mock/state and POST /_mock/reset. See docs/mock.md.\n\nflags:\n")
+			"GET /_mock/info, GET /_mock/state and POST /_mock/reset. See docs/mock.md.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {

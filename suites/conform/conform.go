@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mattn/go-shellwords"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
@@ -20,11 +21,24 @@ import (
 
 // Environment variables the suite reads its settings from (make conform sets them).
 const (
-	// FlagsVar holds flags of `apiconform run`, separated by spaces (values without spaces).
+	// FlagsVar holds flags of `apiconform run`, split as a shell would (quote a value with spaces).
 	FlagsVar = "APICONFORM_FLAGS"
 	// LabelsVar holds a label filter (it may contain spaces): the same as --labels.
 	LabelsVar = "APICONFORM_LABELS"
+	// DirVar is the folder relative paths in the flags are read from (make conform's).
+	DirVar = "APICONFORM_CWD"
 )
+
+// flagArgs splits FlagsVar as a shell would (quotes keep spaces in a value); a value it cannot
+// split is passed whole, for the flag parser to refuse by name.
+func flagArgs() []string {
+	raw := os.Getenv(FlagsVar)
+	args, err := shellwords.Parse(raw)
+	if err != nil {
+		return strings.Fields(raw)
+	}
+	return args
+}
 
 // Ginkgo's own reports, written beside the run's.
 const (
@@ -43,7 +57,14 @@ var (
 // run). A bad flag or file ends the process here, in one line, before Ginkgo prints anything.
 func Main(m *testing.M) int {
 	var err error
-	settings, err = cli.ParseRunFlags("FLAGS ("+FlagsVar+")", strings.Fields(os.Getenv(FlagsVar)), os.Stdout)
+	if dir := os.Getenv(DirVar); dir != "" {
+		// Ginkgo runs the suite in its package folder; relative paths in FLAGS (--scenarios,
+		// --ca-cert, --report-dir) are the user's, from where make conform was run.
+		err = os.Chdir(dir)
+	}
+	if err == nil {
+		settings, err = cli.ParseRunFlags("FLAGS ("+FlagsVar+")", flagArgs(), os.Stdout)
+	}
 	if err == nil {
 		if l := os.Getenv(LabelsVar); l != "" {
 			settings.Config.Labels = l
@@ -65,6 +86,9 @@ func Main(m *testing.M) int {
 		return run.ExitSetup
 	}
 	defer session.Close()
+	cfg := session.Config()
+	report.Banner(os.Stdout, session.Targets(), session.Plan(), session.Notices(),
+		run.Mode{ContractOnly: cfg.ContractOnly, Strict: cfg.Strict, DryRun: cfg.DryRun}, report.TextOptions{})
 	code := m.Run()
 	if result != nil && result.ExitCode != run.ExitConformant {
 		return result.ExitCode
