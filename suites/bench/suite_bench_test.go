@@ -12,39 +12,20 @@ import (
 	"time"
 )
 
-// suites are the conformance suites, by the folder of their package (next to this one).
-var suites = []string{"confluent", "apinizer"}
+// The benchmarks of this package talk only to 127.0.0.1: every process they start runs against
+// its embedded mock, on a free loopback port, with the demo credentials.
+
+const module = "github.com/apiconform/apiconform"
 
 var (
 	buildOnce sync.Once
-	binDir    string
+	binDir    string // made by os.MkdirTemp, removed by TestMain
+	apiconf   string // the apiconform binary
+	suiteBin  string // the Ginkgo suite binary (go test -c ./suites/conformance)
 	buildErr  error
 )
 
-// suiteBinaries compiles every suite once per benchmark process (go test -c), outside the
-// timed part, and returns the folder holding <suite>.test.
-func suiteBinaries(b *testing.B) string {
-	b.Helper()
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "apiconform-bench")
-		if buildErr != nil {
-			return
-		}
-		for _, s := range suites {
-			out, err := exec.Command("go", "test", "-c", "-o", filepath.Join(binDir, s+".test"), "../"+s).CombinedOutput()
-			if err != nil {
-				buildErr = &buildError{suite: s, err: err, out: string(out)}
-				return
-			}
-		}
-	})
-	if buildErr != nil {
-		b.Fatal(buildErr)
-	}
-	return binDir
-}
-
-// TestMain removes the suite binaries once every benchmark has run.
+// TestMain removes the binaries once every benchmark has run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binDir != "" {
@@ -53,24 +34,52 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// binaries compiles apiconform and the conformance suite once per benchmark process, outside
+// the timed part.
+func binaries(b *testing.B) (apiconform, suite string) {
+	b.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "apiconform-bench-")
+		if buildErr != nil {
+			return
+		}
+		apiconf = filepath.Join(binDir, "apiconform")
+		suiteBin = filepath.Join(binDir, "conformance.test")
+		for _, args := range [][]string{
+			{"build", "-o", apiconf, module + "/cmd/apiconform"},
+			{"test", "-c", "-o", suiteBin, module + "/suites/conformance"},
+		} {
+			if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+				buildErr = &buildError{args: args, err: err, out: string(out)}
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		b.Fatal(buildErr)
+	}
+	return apiconf, suiteBin
+}
+
 type buildError struct {
-	suite string
-	err   error
-	out   string
+	args []string
+	err  error
+	out  string
 }
 
 func (e *buildError) Error() string {
-	return "go test -c ../" + e.suite + ": " + e.err.Error() + "\n" + e.out
+	return "go " + strings.Join(e.args, " ") + ": " + e.err.Error() + "\n" + e.out
 }
 
-// suiteEnv is the environment of a suite run: this process's, without any variable that would
-// point a suite at another target or give it other credentials, so that it runs against its
-// embedded mock on 127.0.0.1 with the demo credentials.
-func suiteEnv() []string {
+// cleanEnv is the environment of a run: this process's, without any variable that would point
+// it at another target, give it other credentials, flags, labels or colours, so that it runs
+// against its embedded mock on 127.0.0.1 with the demo credentials.
+func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "APICONFORM_") || strings.HasPrefix(name, "CONFLUENT_") || strings.HasPrefix(name, "APINIZER_") {
+		if strings.HasPrefix(name, "APICONFORM_") || strings.HasPrefix(name, "CONFLUENT_") ||
+			strings.HasPrefix(name, "APINIZER_") || name == "NO_COLOR" {
 			continue
 		}
 		env = append(env, kv)
@@ -78,47 +87,59 @@ func suiteEnv() []string {
 	return env
 }
 
-// BenchmarkSuites runs both prebuilt suite binaries, one after the other, against their embedded
-// mock: one op is one run of each. It reports the wall time of each binary (<suite>-ms) and of
-// both (wall-ms, the target: under 300 ms), and the peak resident memory of each process
-// (<suite>-MiB) and the larger of the two (peak-RSS-MiB, the target: under 100 MiB), as the
-// kernel counts it (getrusage ru_maxrss).
-func BenchmarkSuites(b *testing.B) {
-	dir := suiteBinaries(b)
-	reports := b.TempDir()
-	env := suiteEnv()
-	wall := map[string]time.Duration{}
-	peak := map[string]int64{}
+// runProcess runs a whole process b.N times (one op: one run, from exec start to exit) and
+// reports its wall time per run (wall-ms) and the largest peak resident memory of any run
+// (peak-RSS-MiB, ru_maxrss from getrusage, KiB on Linux). A run that exits non-zero fails the
+// benchmark, with its output.
+func runProcess(b *testing.B, newCmd func() *exec.Cmd) {
+	b.Helper()
+	var wall time.Duration
+	var peak int64
+	var out bytes.Buffer
 	b.ResetTimer()
 	for range b.N {
-		for _, s := range suites {
-			cmd := exec.Command(filepath.Join(dir, s+".test"), "--ginkgo.no-color", "--report-dir="+reports)
-			cmd.Dir = "../" + s
-			cmd.Env = env
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			start := time.Now()
-			err := cmd.Run()
-			wall[s] += time.Since(start)
-			if err != nil {
-				b.Fatalf("suite %s: %v\n%s", s, err, out.String())
-			}
-			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-				peak[s] = max(peak[s], ru.Maxrss) // KiB on Linux
-			}
+		cmd := newCmd()
+		out.Reset()
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		err := cmd.Run()
+		wall += time.Since(start)
+		if err != nil {
+			b.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = max(peak, int64(ru.Maxrss)) // KiB on Linux
 		}
 	}
 	b.StopTimer()
-	var total time.Duration
-	var top int64
-	for _, s := range suites {
-		total += wall[s]
-		top = max(top, peak[s])
-		b.ReportMetric(ms(wall[s])/float64(b.N), s+"-ms")
-		b.ReportMetric(float64(peak[s])/1024, s+"-MiB")
-	}
-	b.ReportMetric(ms(total)/float64(b.N), "wall-ms")
-	b.ReportMetric(float64(top)/1024, "peak-RSS-MiB")
+	b.ReportMetric(float64(wall)/float64(time.Millisecond)/float64(b.N), "wall-ms")
+	b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+// BenchmarkRun runs `apiconform run` (prebuilt) against its embedded mock: every scenario of
+// both APIs, the reports written to a temporary folder. Targets: under 150 ms wall and 50 MiB
+// peak memory per run.
+func BenchmarkRun(b *testing.B) {
+	bin, _ := binaries(b)
+	reports := b.TempDir()
+	env := cleanEnv()
+	runProcess(b, func() *exec.Cmd {
+		cmd := exec.Command(bin, "run", "--report-dir", reports, "--no-color")
+		cmd.Env = env
+		return cmd
+	})
+}
+
+// BenchmarkSuite runs the Ginkgo conformance suite (prebuilt with go test -c) against its
+// embedded mock, for comparison with BenchmarkRun: the same scenarios, one Ginkgo spec each.
+func BenchmarkSuite(b *testing.B) {
+	_, bin := binaries(b)
+	reports := b.TempDir()
+	env := append(cleanEnv(), "APICONFORM_FLAGS=--report-dir="+reports)
+	runProcess(b, func() *exec.Cmd {
+		cmd := exec.Command(bin, "--ginkgo.no-color")
+		cmd.Dir = "../conformance" // where go test runs it
+		cmd.Env = env
+		return cmd
+	})
+}
