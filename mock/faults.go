@@ -97,6 +97,13 @@ type faultSet fault
 func (s faultSet) has(f fault) bool { return fault(s)&f != 0 }
 
 // parseFaults turns fault IDs into a set; an unknown ID is an error listing the known ones.
+// CheckFaults returns the error New would give for these fault IDs (an unknown ID, naming the
+// known ones), or nil.
+func CheckFaults(ids []string) error {
+	_, _, err := parseFaults(ids)
+	return err
+}
+
 func parseFaults(ids []string) (faultSet, []string, error) {
 	var set faultSet
 	var names, unknown []string

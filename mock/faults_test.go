@@ -134,6 +134,12 @@ func TestUnknownFault(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no-such-fault") || !strings.Contains(err.Error(), "known: drop-request-id") {
 		t.Errorf("New with an unknown fault: %v", err)
 	}
+	if err2 := CheckFaults([]string{"drop-request-id", "no-such-fault"}); err2 == nil || err2.Error() != err.Error() {
+		t.Errorf("CheckFaults says %v, New says %v", err2, err)
+	}
+	if err := CheckFaults([]string{"hang-up"}); err != nil {
+		t.Errorf("CheckFaults(hang-up): %v", err)
+	}
 	s, err := New(nil, Options{Faults: []string{" hang-up ", "", "drop-request-id", "hang-up"}})
 	if err != nil {
 		t.Fatal(err)

@@ -138,7 +138,7 @@ func (s *Session) Check(ex *runner.Exchange) []runner.Violation {
 			continue
 		}
 		ex.OperationID = op.ID
-		vs := a.checkers.Check(op, ex, nil)
+		vs := a.checker.Check(op, ex, nil)
 		s.mu.Lock()
 		s.observed[a.name] = append(s.observed[a.name], ExchangeResult{Exchange: ex, Violations: vs})
 		s.mu.Unlock()

@@ -44,18 +44,18 @@ type Session struct {
 
 // apiRun is one API of the session, wired.
 type apiRun struct {
-	name     string
-	api      *runner.API
-	spec     SpecInfo
-	file     *scenario.File
-	base     *url.URL
-	source   string
-	kind     TargetKind
-	target   *scenario.Target
-	vars     map[string]string
-	plan     []*Planned
-	creds    *scenario.Credentials
-	checkers *runner.Checker
+	name    string
+	api     *runner.API
+	spec    SpecInfo
+	file    *scenario.File
+	base    *url.URL
+	source  string
+	kind    TargetKind
+	target  *scenario.Target
+	vars    map[string]string
+	plan    []*Planned
+	creds   *scenario.Credentials
+	checker *runner.Checker
 }
 
 // Planned is one selected scenario, and why it will be skipped ("" when it will run). Skips are
@@ -101,30 +101,38 @@ func Open(cfg Config) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{cfg: cfg, started: time.Now(), pacer: scenario.NewPacer(cfg.Rate), observed: map[string][]ExchangeResult{}}
+	if err := s.wire(checks, filter); err != nil {
+		s.Close() // the embedded mock, if it was started
+		return nil, err
+	}
+	return s, nil
+}
+
+// wire does Open's work once the configuration is valid.
+func (s *Session) wire(checks []runner.Check, filter types.LabelFilter) error {
+	cfg := s.cfg
 	files, err := scenarioFiles(cfg.Scenarios, cfg.APIs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, name := range cfg.APIs {
 		a, err := loadAPI(name, files[name], cfg.Getenv)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.resolveTarget(a); err != nil {
-			s.Close()
-			return nil, err
+			return err
 		}
 		s.apis = append(s.apis, a)
 	}
 	if s.mock == nil && len(cfg.MockFaults) > 0 {
-		return nil, usagef("--mock-fault applies to the embedded mock only, but every API has a target (%s)", s.apis[0].base.Redacted())
+		return usagef("--mock-fault applies to the embedded mock only, but every API has a target (%s)", s.apis[0].base.Redacted())
 	}
 	var secrets []string
 	for _, a := range s.apis {
 		a.creds, err = scenario.ResolveProfiles(a.file, cfg.Getenv, a.kind != Server)
 		if err != nil {
-			s.Close()
-			return nil, &UsageError{Msg: err.Error()}
+			return &UsageError{Msg: err.Error()}
 		}
 		secrets = append(secrets, a.creds.Secrets...)
 	}
@@ -134,29 +142,23 @@ func Open(cfg Config) (*Session, error) {
 		Redactor: s.redactor, Transport: cfg.Transport, AllowDestructive: cfg.AllowDestructive,
 	})
 	if err != nil {
-		s.Close()
-		return nil, &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error()}
 	}
 	opts := runner.CheckOptions{Lenient: cfg.Lenient, ContractOnly: cfg.ContractOnly, Strict: cfg.Strict}
 	for _, a := range s.apis {
-		a.checkers = runner.NewChecker(checks, opts, s.redactor)
+		a.checker = runner.NewChecker(checks, opts, s.redactor)
 		a.target = &scenario.Target{
-			Runner:   &runner.Runner{API: a.api, Client: s.client, Checker: a.checkers, Base: a.base},
+			Runner:   &runner.Runner{API: a.api, Client: s.client, Checker: a.checker, Base: a.base},
 			Profiles: a.creds.Profiles,
 		}
 	}
 	if err := s.plan(filter); err != nil {
-		s.Close()
-		return nil, err
+		return err
 	}
 	if cfg.Insecure {
 		s.notices = append(s.notices, "INSECURE: TLS certificates are not verified (--insecure)")
 	}
-	if err := s.resetOwnMocks(); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return s.resetOwnMocks()
 }
 
 // validate fills in the APIs and checks the values a flag could get wrong.
@@ -190,10 +192,8 @@ func validate(cfg *Config) error {
 	case cfg.MaxRetryWait < 0:
 		return usagef("--max-retry-wait %v: must not be negative", cfg.MaxRetryWait)
 	}
-	if len(cfg.MockFaults) > 0 {
-		if _, err := mock.New(nil, mock.Options{Faults: cfg.MockFaults}); err != nil {
-			return usagef("--mock-fault: %v", err)
-		}
+	if err := mock.CheckFaults(cfg.MockFaults); err != nil {
+		return usagef("--mock-fault: %v", err)
 	}
 	return nil
 }
