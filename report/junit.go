@@ -18,7 +18,7 @@ import (
 
 // JUnit returns r as JUnit test suites: one testsuite per API (named after it, its timestamp
 // the run's start, with the properties spec.title, spec.version, target, target.kind and
-// verdict), one testcase per scenario (classname the API, name the scenario's), then one
+// verdict, and problem when the run could not run), one testcase per scenario (classname the API, name the scenario's), then one
 // testcase per observed exchange (name "METHOD PATH -> STATUS"). A failed scenario, and an
 // observed exchange with an error, has a failure listing every violation (and the reason);
 // a skipped or not-run scenario is skipped, its reason the skip's text ("not run: REASON" for
@@ -43,6 +43,9 @@ func JUnit(r *run.Result) junit.Testsuites {
 		s.AddProperty("target", xmlSafe(a.Target))
 		s.AddProperty("target.kind", xmlSafe(string(a.TargetKind)))
 		s.AddProperty("verdict", xmlSafe(string(r.Verdict)))
+		if r.Problem != "" {
+			s.AddProperty("problem", xmlSafe(r.Problem))
+		}
 		var total time.Duration
 		for _, sc := range a.Scenarios {
 			total += sc.Duration

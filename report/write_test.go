@@ -450,7 +450,6 @@ func TestRenderersAddNoSecret(t *testing.T) {
 		a.Spec.Source = "/home/me/" + secret + "-spec.yaml"
 	}
 	r.Notices = append(r.Notices, secret+"-notice")
-	r.Problem = secret + "-problem"
 
 	dir := t.TempDir()
 	if _, err := Write(dir, r); err != nil {
