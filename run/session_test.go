@@ -403,7 +403,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 			all.WriteString(sc.DryRun)
 		}
 	}
-	if !strings.Contains(all.String(), "GET https://api.example.com/org/v2/environments/env-demo3") || !strings.Contains(all.String(), "Authorization: [REDACTED]") {
+	if !strings.Contains(all.String(), "GET https://api.example.com/org/v2/environments/env-demo3") || !strings.Contains(all.String(), "Authorization: Basic [REDACTED]") {
 		t.Errorf("dry run output:\n%s", all.String())
 	}
 	for _, secret := range realCredentials {

@@ -120,8 +120,9 @@ func TestCredentialsAttachedPerSchemeAndRedacted(t *testing.T) {
 					t.Errorf("recorded request holds the secret %q: %s", s, recorded)
 				}
 			}
-			if tt.cred != nil && ex.Request.Header.Get("Authorization") != Redacted {
-				t.Errorf("recorded Authorization = %q, want %s", ex.Request.Header.Get("Authorization"), Redacted)
+			scheme, _, _ := strings.Cut(tt.wantAuth, " ")
+			if want := scheme + " " + Redacted; tt.cred != nil && ex.Request.Header.Get("Authorization") != want {
+				t.Errorf("recorded Authorization = %q, want %s (the scheme is no secret)", ex.Request.Header.Get("Authorization"), want)
 			}
 		})
 	}

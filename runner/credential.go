@@ -76,7 +76,7 @@ func (c *Credential) apply(doc *openapi3.T, req *http.Request) error {
 }
 
 // Redactor replaces secret values, and the values of credential-bearing headers, with
-// "[REDACTED]". The zero value redacts only the well-known headers. A Redactor is read-only once
+// "[REDACTED]" (an Authorization header keeps its scheme word: "Basic [REDACTED]"). The zero value redacts only the well-known headers. A Redactor is read-only once
 // built and safe for concurrent use.
 type Redactor struct {
 	secrets []string
@@ -149,11 +149,35 @@ func (r *Redactor) Header(h http.Header) http.Header {
 		out[k] = cp
 	}
 	for _, k := range sensitiveHeaders {
-		if _, ok := out[k]; ok {
-			out[k] = []string{Redacted}
+		vs, ok := h[k]
+		if !ok {
+			continue
 		}
+		red := make([]string, len(vs))
+		for i, v := range vs {
+			red[i] = Redacted
+			if k == "Authorization" || k == "Proxy-Authorization" {
+				red[i] = authScheme(v) + Redacted
+			}
+		}
+		out[k] = red
 	}
 	return out
+}
+
+// authScheme returns the scheme word of an Authorization value and a space ("Basic "), or "" when
+// the value has none: the scheme is no secret, and request-security needs it.
+func authScheme(v string) string {
+	scheme, _, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || len(scheme) == 0 || len(scheme) > 20 {
+		return ""
+	}
+	for _, c := range scheme {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return ""
+		}
+	}
+	return scheme + " "
 }
 
 // URL returns u as a string with secrets and user info redacted.

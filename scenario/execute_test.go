@@ -258,7 +258,7 @@ func TestDryRunSendsNothingAndRedacts(t *testing.T) {
 		t.Errorf("a dry run sent %v", fake.seen)
 	}
 	text := buf.String()
-	for _, want := range []string{"step 1 (createOrgV2Environment): POST http://", "Authorization: [REDACTED]", `body: {"display_name":"n-`, "step 2 (deleteOrgV2Environment): DELETE http://", "/org/v2/environments/%3Cenv_id%20from%20step%201%3E"} {
+	for _, want := range []string{"step 1 (createOrgV2Environment): POST http://", "Authorization: Basic [REDACTED]", `body: {"display_name":"n-`, "step 2 (deleteOrgV2Environment): DELETE http://", "/org/v2/environments/%3Cenv_id%20from%20step%201%3E"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, text)
 		}

@@ -207,7 +207,7 @@ func TestDryRunAgainstANonLoopbackTarget(t *testing.T) {
 			t.Errorf("the banner lacks %q:\n%s", want, banner)
 		}
 	}
-	for _, want := range []string{"GET https://api.confluent.cloud/org/v2/environments/env-demo3", "Authorization: [REDACTED]", "verdict: dry run: nothing was sent (exit 0)"} {
+	for _, want := range []string{"GET https://api.confluent.cloud/org/v2/environments/env-demo3", "Authorization: Basic [REDACTED]", "verdict: dry run: nothing was sent (exit 0)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
