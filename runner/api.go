@@ -53,6 +53,8 @@ type Operation struct {
 	// bodyRoute is a copy of the operation whose responses keep only their content, so that
 	// kin-openapi validates the body without stopping at a header error (header checks are ours).
 	bodyRoute *routers.Route
+	// route is the whole operation, for validating observed requests.
+	route *routers.Route
 	// probe is the request kin-openapi's ValidateResponse reads (only its method).
 	probe *http.Request
 	// bodyVisitOptions are the schema options ValidateResponse would use on a response body.
@@ -296,6 +298,7 @@ func (o *Operation) prepare(doc *openapi3.T, item *openapi3.PathItem) {
 		bodyOp.Responses.Set(key, &openapi3.ResponseRef{Value: &bodyOnly})
 	}
 	o.bodyRoute = &routers.Route{Spec: doc, Path: o.Path, PathItem: item, Method: o.Method, Operation: &bodyOp}
+	o.route = &routers.Route{Spec: doc, Path: o.Path, PathItem: item, Method: o.Method, Operation: o.Op}
 	// In the order openapi3filter.ValidateResponse builds them from validationOptions.
 	o.bodyVisitOptions = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaErrorMessageCustomizer(schemaErrorReason)}
 	if doc.IsOpenAPI31OrLater() {

@@ -21,6 +21,10 @@ const (
 	// ScopeDrift checks record what the server does that the spec does not describe; they are
 	// warnings unless the run is strict.
 	ScopeDrift Scope = "drift"
+	// ScopeRequest checks hold an observed request (proxied or recorded traffic) to the
+	// operation: they run only through Checker.CheckObserved, never on apiconform's own
+	// requests, some of which are wrong on purpose.
+	ScopeRequest Scope = "request"
 )
 
 // Check is a named, registered unit of checking. Run returns the findings of one exchange; the
@@ -43,7 +47,9 @@ type Input struct {
 	// Documented is the spec's response for the status, or nil when the status is undocumented.
 	Documented *responseFacts
 	// Expect is the scenario's expectation; nil when there is none (contract-only runs).
-	Expect  *Expectation
+	Expect *Expectation
+	// PathParams are the request's path parameters, for the request checks (observed traffic).
+	PathParams map[string]string
 	Options CheckOptions
 	// RunState is shared by every exchange of one run (request-id-unique).
 	RunState *RunState
@@ -54,6 +60,7 @@ type Input struct {
 	json       jsonBodyMemo
 	decoded    decodedBodyMemo
 	gjsonValid validJSONMemo
+	request    requestFindings
 }
 
 // checks is the one table of every check, in the order they run. Add a check here, in its own
@@ -89,6 +96,12 @@ var checks = []Check{
 		Doc: "drift: a body property the schema does not name, where the schema allows extra properties"},
 	{ID: "drift-enum", Severity: SeverityWarning, Scope: ScopeDrift, Run: checkDriftEnum,
 		Doc: "drift: a value outside the spec's x-extensible-enum or an Apinizer error code outside x-known-codes"},
+	{ID: "request-parameters", Severity: SeverityError, Scope: ScopeRequest, Run: checkRequestParameters,
+		Doc: "observed traffic: the request's path, query, header and cookie parameters are the operation's"},
+	{ID: "request-body", Severity: SeverityError, Scope: ScopeRequest, Run: checkRequestBody,
+		Doc: "observed traffic: the request body has a declared media type and validates against its schema"},
+	{ID: "request-security", Severity: SeverityError, Scope: ScopeRequest, Run: checkRequestSecurity,
+		Doc: "observed traffic: the request carries a credential of a kind the operation accepts"},
 	{ID: "status-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkStatusExpected,
 		Doc: "the status equals what the scenario expects"},
 	{ID: "header-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkHeaderExpected,

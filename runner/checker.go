@@ -65,13 +65,28 @@ func (c *Checker) Checks() []Check { return c.checks }
 // Check runs every applicable check on ex, an exchange of op, and returns all violations, in
 // check order. expect is the scenario's expectation, or nil.
 func (c *Checker) Check(op *Operation, ex *Exchange, expect *Expectation) []Violation {
-	in := &Input{Op: op, Exchange: ex, Response: ex.Response, Expect: expect, Options: c.opts, RunState: c.state}
+	return c.check(op, ex, expect, nil, false)
+}
+
+// CheckObserved checks an exchange apiconform did not send (proxied or recorded traffic) of op,
+// whose request had the given path parameters: the request checks, then every check Check runs
+// but the scenario ones.
+func (c *Checker) CheckObserved(op *Operation, params map[string]string, ex *Exchange) []Violation {
+	return c.check(op, ex, nil, params, true)
+}
+
+func (c *Checker) check(op *Operation, ex *Exchange, expect *Expectation, params map[string]string, observed bool) []Violation {
+	in := &Input{Op: op, Exchange: ex, Response: ex.Response, Expect: expect, Options: c.opts, RunState: c.state, PathParams: params}
 	if ex.Response != nil {
 		in.Documented = op.response(ex.Response.Status)
 	}
 	var out []Violation
 	for _, chk := range c.checks {
 		switch chk.Scope {
+		case ScopeRequest:
+			if !observed {
+				continue
+			}
 		case ScopeTransport:
 		case ScopeScenario:
 			if c.opts.ContractOnly || expect == nil || ex.Response == nil {

@@ -123,6 +123,25 @@ func exchange(t testing.TB, op *Operation, c canned) *Exchange {
 	return ex
 }
 
+// observed is an exchange seen elsewhere: req, answered with c, recorded as runner.Record would.
+func observed(op *Operation, req RecordedRequest, c canned) *Exchange {
+	if req.Method == "" {
+		req.Method = op.Method
+	}
+	if req.Path == "" {
+		req.Path = map[string]string{"deleteOrgV2Environment": "/org/v2/environments/env-abc123", "createOrgV2Environment": "/org/v2/environments",
+			"undeployApiProxy": "/apiops/projects/DemoProject/apiProxies/petstore-api/environments/production/"}[op.ID]
+	}
+	if req.URL == "" {
+		req.URL = "http://127.0.0.1:1" + req.Path
+	}
+	h := http.Header{}
+	for k, v := range c.header {
+		h.Set(k, v)
+	}
+	return &Exchange{OperationID: op.ID, Request: req, Response: &RecordedResponse{Status: c.status, Proto: "HTTP/1.1", Header: h, Body: Body(c.body)}}
+}
+
 var defaultParams = map[string]string{
 	"id": "env-abc123", "projectName": "DemoProject", "apiProxyName": "petstore-api", "environmentName": "production",
 }
@@ -138,6 +157,11 @@ type checkCase struct {
 	// want lists where each expected violation is: its header, else its pointer, else "-".
 	// Empty means the check must stay silent.
 	want []string
+	// request, when set, makes the exchange observed traffic (Checker.CheckObserved): this
+	// request, answered with resp, nothing sent; params are its path parameters (default:
+	// defaultParams).
+	request *RecordedRequest
+	params  map[string]string
 }
 
 // runCheckCases runs one check over its table, and compares the wording of every violation it
@@ -163,8 +187,18 @@ func runCheckCases(t *testing.T, checkID string, cases []checkCase) {
 			if op == nil {
 				t.Fatalf("no operation %s", opID)
 			}
-			ex := exchange(t, op, tc.resp)
-			got := NewChecker([]Check{chk}, tc.opts, nil).Check(op, ex, tc.expect)
+			var got []Violation
+			if tc.request != nil {
+				ex := observed(op, *tc.request, tc.resp)
+				params := tc.params
+				if params == nil {
+					params = defaultParams
+				}
+				got = NewChecker([]Check{chk}, tc.opts, nil).CheckObserved(op, params, ex)
+			} else {
+				ex := exchange(t, op, tc.resp)
+				got = NewChecker([]Check{chk}, tc.opts, nil).Check(op, ex, tc.expect)
+			}
 			var where []string
 			for _, v := range got {
 				if v.Check != checkID {
