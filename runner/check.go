@@ -50,7 +50,7 @@ type Input struct {
 	Expect *Expectation
 	// PathParams are the request's path parameters, for the request checks (observed traffic).
 	PathParams map[string]string
-	Options CheckOptions
+	Options    CheckOptions
 	// RunState is shared by every exchange of one run (request-id-unique).
 	RunState *RunState
 
