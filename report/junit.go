@@ -19,7 +19,8 @@ import (
 // JUnit returns r as JUnit test suites: one testsuite per API (named after it, its timestamp
 // the run's start, with the properties spec.title, spec.version, target, target.kind and
 // verdict, and problem when the run could not run), one testcase per scenario (classname the API, name the scenario's), then one
-// testcase per observed exchange (name "METHOD PATH -> STATUS"). A failed scenario, and an
+// testcase per operation and status of the observed traffic (name "observed METHOD PATH ->
+// STATUS (N exchange(s))"). A failed scenario, and an
 // observed exchange with an error, has a failure listing every violation (and the reason);
 // a skipped or not-run scenario is skipped, its reason the skip's text ("not run: REASON" for
 // a scenario that did not run). Warnings of a scenario or an exchange that did not fail go to
@@ -51,11 +52,10 @@ func JUnit(r *run.Result) junit.Testsuites {
 			total += sc.Duration
 			s.AddTestcase(scenarioTestcase(a.API, sc))
 		}
-		for _, o := range a.Observed {
-			if o.Exchange != nil {
-				total += o.Exchange.Duration
+		if a.Observed != nil {
+			for _, g := range a.Observed.Groups {
+				s.AddTestcase(groupTestcase(a.API, g, a.Observed.Examples))
 			}
-			s.AddTestcase(observedTestcase(a.API, o))
 		}
 		s.Time = junitSeconds(total)
 		suites.AddSuite(s)
@@ -102,22 +102,32 @@ func scenarioTestcase(api string, sc run.ScenarioResult) junit.Testcase {
 	return tc
 }
 
-func observedTestcase(api string, o run.ExchangeResult) junit.Testcase {
-	name, took := "observed exchange", time.Duration(0)
-	if ex := o.Exchange; ex != nil {
-		took = ex.Duration
-		status := "no response"
-		if ex.Response != nil {
-			status = fmt.Sprint(ex.Response.Status)
-		}
-		name = fmt.Sprintf("%s %s -> %s", ex.Request.Method, ex.Request.Path, status)
+// groupTestcase is the testcase of the observed exchanges of one operation and status: failed
+// when one of them broke the contract, its text the violations of the failing exchanges kept in
+// full (Observed.Examples).
+func groupTestcase(api string, g run.ObservedGroup, examples []run.ExchangeResult) junit.Testcase {
+	status := "no response"
+	if g.Status != 0 {
+		status = fmt.Sprint(g.Status)
 	}
-	tc := junit.Testcase{Name: xmlSafe(name), Classname: xmlSafe(api), Time: junitSeconds(took)}
-	if runner.HasErrors(o.Violations) {
-		tc.Failure = &junit.Result{Message: xmlSafe(fmt.Sprintf("%d violation(s)", len(o.Violations))), Type: xmlSafe(failureType(o.Violations)),
-			Data: xmlSafe(strings.Join(violationLines(o.Violations), "\n"))}
-	} else {
-		tc.SystemOut = warningsOutput(o.Violations)
+	name := fmt.Sprintf("observed %s %s -> %s (%d exchange(s))", g.Method, g.Path, status, g.Exchanges)
+	tc := junit.Testcase{Name: xmlSafe(name), Classname: xmlSafe(api), Time: junitSeconds(0)}
+	var vs []runner.Violation
+	for _, ex := range examples {
+		if ex.Exchange != nil && ex.Exchange.OperationID == g.Operation && ex.Exchange.Status() == g.Status {
+			vs = append(vs, ex.Violations...)
+		}
+	}
+	if g.Failed > 0 {
+		lines := violationLines(vs)
+		if len(vs) == 0 {
+			lines = append(lines, "(the failing exchanges are past the examples kept in full)")
+		}
+		tc.Failure = &junit.Result{
+			Message: xmlSafe(fmt.Sprintf("%d of %d exchange(s) broke the contract", g.Failed, g.Exchanges)),
+			Type:    xmlSafe(strings.Join(g.Checks, ",")),
+			Data:    xmlSafe(strings.Join(lines, "\n")),
+		}
 	}
 	return tc
 }

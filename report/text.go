@@ -119,12 +119,16 @@ func Failures(w io.Writer, r *run.Result, o TextOptions) {
 				ScenarioDetail(w, s)
 			}
 		}
-		for _, ex := range a.Observed {
-			if runner.HasErrors(ex.Violations) {
-				fmt.Fprintf(w, "\n%s %s: %s %s -> %d\n", o.paint(ansiRed, "FAILED"), a.API, ex.Exchange.Request.Method, ex.Exchange.Request.Path, ex.Exchange.Status())
+		if a.Observed != nil {
+			for _, ex := range a.Observed.Examples {
+				fmt.Fprintf(w, "\n%s %s: %s %s -> %s\n", o.paint(ansiRed, "FAILED"), a.API, ex.Exchange.Request.Method, ex.Exchange.Request.Path, statusText(ex.Exchange))
 				for _, v := range ex.Violations {
 					fmt.Fprint(w, ViolationBlock(v))
 				}
+			}
+			if n := a.Observed.Failed - len(a.Observed.Examples); n > 0 {
+				fmt.Fprintf(w, "\n... and %d more failing exchange(s) of %s (the first %d are shown; violations.json holds the first %d violations)\n",
+					n, a.API, len(a.Observed.Examples), run.MaxObservedViolations)
 			}
 		}
 	}
@@ -165,8 +169,8 @@ func Tail(w io.Writer, r *run.Result, o TextOptions) {
 	}
 	if !r.Mode.DryRun {
 		for _, a := range r.APIs {
-			if a.Counts.Total() == 0 && len(a.Observed) == 0 {
-				continue // the filter selected none of its scenarios: it did not run
+			if a.Counts.Total() == 0 && a.Observed == nil {
+				continue // no scenario selected and no traffic: it did not run
 			}
 			fmt.Fprintln(w)
 			CoverageText(w, a)
@@ -177,18 +181,29 @@ func Tail(w io.Writer, r *run.Result, o TextOptions) {
 	fmt.Fprintln(w)
 	for _, a := range r.APIs {
 		c := a.Counts
-		if c.Total() == 0 && len(a.Observed) == 0 {
+		switch {
+		case r.Mode.Traffic && a.Observed == nil:
+			fmt.Fprintf(w, "%s: no exchange observed\n", a.API)
+		case r.Mode.Traffic:
+			fmt.Fprintf(w, "%s: %d exchange(s) checked, %d broke the contract\n", a.API, a.Observed.Exchanges, a.Observed.Failed)
+		case c.Total() == 0:
 			fmt.Fprintf(w, "%s: no scenario selected\n", a.API)
-			continue
+		default:
+			fmt.Fprintf(w, "%s: %d passed, %d failed, %d not run, %d skipped\n", a.API, c.Passed, c.Failed, c.NotRun, c.Skipped)
 		}
-		fmt.Fprintf(w, "%s: %d passed, %d failed, %d not run, %d skipped", a.API, c.Passed, c.Failed, c.NotRun, c.Skipped)
-		if len(a.Observed) > 0 {
-			fmt.Fprintf(w, "; %d exchange(s) observed", len(a.Observed))
-		}
-		fmt.Fprintln(w)
 	}
-	if r.Unmatched > 0 {
-		fmt.Fprintf(w, "%d exchange(s) matched no operation of any spec\n", r.Unmatched)
+	if u := r.Unmatched; u.Count > 0 {
+		severity := "a warning; an error under --strict"
+		if r.Mode.Strict {
+			severity = "an error under --strict"
+		}
+		fmt.Fprintf(w, "outside the specs: %d exchange(s) matched no operation (%s):\n", u.Count, severity)
+		for _, q := range u.Requests {
+			fmt.Fprintf(w, "  %5d x %s\n", q.Count, q.Request)
+		}
+		if u.Dropped > 0 {
+			fmt.Fprintf(w, "  %5d x other requests (past the first %d kinds)\n", u.Dropped, run.MaxUnmatchedPaths)
+		}
 	}
 	fmt.Fprintln(w, VerdictLine(r, o))
 }
@@ -391,4 +406,15 @@ func indent(s, prefix string) string {
 		lines[i] = prefix + l
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// statusText is the status of an exchange's response, or "no response (KIND)".
+func statusText(ex *runner.Exchange) string {
+	if ex.Response != nil {
+		return fmt.Sprint(ex.Response.Status)
+	}
+	if ex.Err != nil {
+		return "no response (" + ex.Err.Kind + ")"
+	}
+	return "no response"
 }

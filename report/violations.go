@@ -55,8 +55,8 @@ func Violations(r *run.Result) []ViolationRecord {
 				out = append(out, newViolationRecord(a.API, s.Name, v))
 			}
 		}
-		for _, o := range a.Observed {
-			for _, v := range o.Violations {
+		if a.Observed != nil {
+			for _, v := range a.Observed.Violations {
 				out = append(out, newViolationRecord(a.API, "", v))
 			}
 		}

@@ -60,7 +60,7 @@ func TestViolationsJSON(t *testing.T) {
 	}
 
 	// check, severity, api and message are always there; the rest only when set.
-	empty := &run.Result{APIs: []run.APIResult{{Observed: []run.ExchangeResult{{Violations: []runner.Violation{{}}}}}}}
+	empty := &run.Result{APIs: []run.APIResult{{Observed: &run.Observed{Violations: []runner.Violation{{}}}}}}
 	buf.Reset()
 	if err := WriteViolations(&buf, empty); err != nil {
 		t.Fatal(err)

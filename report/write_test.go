@@ -67,7 +67,7 @@ func sampleRunResult() *run.Result {
 	propDrift := reportViolation("drift-property", runner.SeverityWarning, del, "property `detail|hint` is not named by the schema\nsecond line")
 	propDrift.Pointer = "/detail|hint"
 	saveEx := reportExchange("createTopic", "POST", "/kafka/v3/clusters/c1/topics", 201, "req-4", 60*time.Millisecond)
-	obsOK := reportExchange("listTopics", "GET", "/kafka/v3/clusters/c1/topics", 200, "req-5", 10*time.Millisecond)
+	// listTopics was also observed once, answered 200: counted in Groups only.
 	obsBad := reportExchange("getTopic", "GET", "/kafka/v3/clusters/c1/topics/x", 418, "req-6", 5*time.Millisecond)
 	undoc := reportViolation("status-documented", runner.SeverityError, obsBad, "status 418 is not documented for getTopic")
 	undoc.SpecRef = "#/paths/~1kafka~1v3~1clusters~1{cluster_id}~1topics~1{topic_name}/get/responses"
@@ -104,9 +104,15 @@ func sampleRunResult() *run.Result {
 						Steps: []run.StepResult{{Name: "create", Operation: "createTopic", Exchanges: []*runner.Exchange{saveEx},
 							Error: "save topic_id: $.topic_id found nothing"}}},
 				},
-				Observed: []run.ExchangeResult{
-					{Exchange: obsOK},
-					{Exchange: obsBad, Violations: []runner.Violation{undoc, obsDrift}},
+				Observed: &run.Observed{
+					Exchanges: 2, Failed: 1,
+					Examples:   []run.ExchangeResult{{Exchange: obsBad, Violations: []runner.Violation{undoc, obsDrift}}},
+					Violations: []runner.Violation{undoc, obsDrift},
+					ByCheck:    map[string]int{"status-documented": 1, "drift-status": 1},
+					Groups: []run.ObservedGroup{
+						{Operation: "getTopic", Method: "GET", Path: "/kafka/v3/clusters/{cluster_id}/topics/{topic_name}", Status: 418, Exchanges: 1, Failed: 1, Checks: []string{"status-documented"}},
+						{Operation: "listTopics", Method: "GET", Path: "/kafka/v3/clusters/{cluster_id}/topics", Status: 200, Exchanges: 1},
+					},
 				},
 				Counts:    run.Counts{Passed: 1, Failed: 1, Skipped: 1, NotRun: 1},
 				Responses: 6,
@@ -209,11 +215,14 @@ func hostileRunResult() *run.Result {
 				{Name: "not run without reason", Outcome: run.NotRun},
 				{Name: "", Outcome: run.Outcome("weird " + nasty)},
 			},
-			Observed: []run.ExchangeResult{
-				{Exchange: ex, Violations: []runner.Violation{v}},
-				{Exchange: ex, Violations: []runner.Violation{w}},
-				{Exchange: reportExchange("op", "GET", "/down", 0, "", 0)},
-				{},
+			Observed: &run.Observed{
+				Exchanges: 4, Failed: 1,
+				Examples:   []run.ExchangeResult{{Exchange: ex, Violations: []runner.Violation{v}}},
+				Violations: []runner.Violation{v, w},
+				Groups: []run.ObservedGroup{
+					{Operation: ex.OperationID, Method: "GET", Path: "/op/" + nasty, Status: ex.Status(), Exchanges: 2, Failed: 1, Checks: []string{v.Check}},
+					{Operation: "op", Method: "GET", Path: "/down", Status: 0, Exchanges: 2},
+				},
 			},
 			Responses: 2,
 			Drift: run.Drift{Observations: []run.DriftObservation{{Check: "drift-property", Operation: "op|1", Status: 200,
@@ -433,8 +442,10 @@ func TestRenderersAddNoSecret(t *testing.T) {
 				exchanges = append(exchanges, st.Exchanges...)
 			}
 		}
-		for _, o := range a.Observed {
-			exchanges = append(exchanges, o.Exchange)
+		if a.Observed != nil {
+			for _, o := range a.Observed.Examples {
+				exchanges = append(exchanges, o.Exchange)
+			}
 		}
 		for _, ex := range exchanges {
 			ex.Request.Header = http.Header{"Authorization": {"Basic " + secret + "-basic"}, "X-Api-Key": {secret + "-apikey"}}

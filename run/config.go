@@ -57,6 +57,17 @@ type Config struct {
 	Transport http.RoundTripper
 	// OnScenario, when not nil, is called by Run after each scenario, in order.
 	OnScenario func(ScenarioResult)
+
+	// CheckOnly opens a session for traffic seen elsewhere (Session.Check: the proxy, recorded
+	// exchanges): no scenario file is loaded, nothing is planned or sent, no mock is started
+	// or reset.
+	CheckOnly bool
+	// SpecFile replaces the embedded spec of the one API in APIs with an OpenAPI document on
+	// disk (a newer vendor revision): "would our traffic still conform to it?".
+	SpecFile string
+	// BasePath is removed from the path of each observed request before it is routed to an
+	// operation (the server's base path); empty: the target's path, if any.
+	BasePath string
 }
 
 // Defaults of Config's zero values.

@@ -1,9 +1,7 @@
 package run
 
 import (
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/apiconform/apiconform/runner"
 )
@@ -42,58 +40,6 @@ func (o OperationCoverage) Exercised() int {
 		}
 	}
 	return n
-}
-
-// computeCoverage folds the exchanges' responses into the API's operations.
-func computeCoverage(api *runner.API, exchanges []*runner.Exchange) Coverage {
-	type key struct{ op, status string }
-	counts := map[key]int{}
-	headers := map[key]map[string]bool{}
-	undocumented := map[string]map[int]bool{}
-	for _, ex := range exchanges {
-		op := api.Operation(ex.OperationID)
-		if op == nil || ex.Response == nil {
-			continue
-		}
-		doc := documentedKey(op, ex.Response.Status)
-		if doc == "" {
-			if undocumented[op.ID] == nil {
-				undocumented[op.ID] = map[int]bool{}
-			}
-			undocumented[op.ID][ex.Response.Status] = true
-			continue
-		}
-		k := key{op.ID, doc}
-		counts[k]++
-		if headers[k] == nil {
-			headers[k] = map[string]bool{}
-		}
-		for h := range ex.Response.Header {
-			headers[k][strings.ToLower(h)] = true
-		}
-	}
-	var c Coverage
-	for _, op := range api.Operations() {
-		oc := OperationCoverage{Operation: op.ID, Method: op.Method, Path: op.Path}
-		for _, st := range op.DocumentedStatuses() {
-			k := key{op.ID, st}
-			sc := StatusCoverage{Status: st, Exercised: counts[k]}
-			for _, h := range op.DocumentedHeaders(st) {
-				if headers[k][strings.ToLower(h)] {
-					sc.HeadersSeen = append(sc.HeadersSeen, h)
-				} else {
-					sc.HeadersMissing = append(sc.HeadersMissing, h)
-				}
-			}
-			oc.Statuses = append(oc.Statuses, sc)
-		}
-		for st := range undocumented[op.ID] {
-			oc.Undocumented = append(oc.Undocumented, st)
-		}
-		sort.Ints(oc.Undocumented)
-		c.Operations = append(c.Operations, oc)
-	}
-	return c
 }
 
 // documentedKey returns the response key documenting status for op ("404", "4XX", "default").

@@ -27,42 +27,57 @@ type DriftObservation struct {
 	ExampleScenario  string `json:"example_scenario,omitempty"`
 }
 
-// summarizeDrift folds the drift findings of an API's scenarios and observed exchanges.
-func summarizeDrift(a *APIResult) Drift {
-	byKey := map[string]*DriftObservation{}
-	var order []string
-	add := func(scenario string, vs []runner.Violation) {
-		for _, v := range vs {
-			if c, ok := runner.Lookup(v.Check); !ok || c.Scope != runner.ScopeDrift {
-				continue
-			}
-			where := v.Pointer
-			if v.Header != "" {
-				where = "header " + v.Header
-			}
-			k := strings.Join([]string{v.Check, v.OperationID, strconv.Itoa(v.Status), where, v.Actual}, "\x00")
-			o := byKey[k]
-			if o == nil {
-				o = &DriftObservation{Check: v.Check, Operation: v.OperationID, Status: v.Status, Where: where, Actual: v.Actual,
-					Message: v.Message, ExampleRequestID: v.RequestID, ExampleScenario: scenario}
-				byKey[k] = o
-				order = append(order, k)
-			}
-			o.Count++
+// driftAcc folds drift findings into observations, each once with a count and an example.
+type driftAcc struct {
+	byKey map[string]*DriftObservation
+	order []string
+}
+
+func newDriftAcc() *driftAcc { return &driftAcc{byKey: map[string]*DriftObservation{}} }
+
+// add folds the drift findings among vs, seen in scenario ("" for observed traffic).
+func (d *driftAcc) add(scenario string, vs []runner.Violation) {
+	for _, v := range vs {
+		if c, ok := runner.Lookup(v.Check); !ok || c.Scope != runner.ScopeDrift {
+			continue
 		}
+		where := v.Pointer
+		if v.Header != "" {
+			where = "header " + v.Header
+		}
+		k := strings.Join([]string{v.Check, v.OperationID, strconv.Itoa(v.Status), where, v.Actual}, "\x00")
+		o := d.byKey[k]
+		if o == nil {
+			o = &DriftObservation{Check: v.Check, Operation: v.OperationID, Status: v.Status, Where: where, Actual: v.Actual,
+				Message: v.Message, ExampleRequestID: v.RequestID, ExampleScenario: scenario}
+			d.byKey[k] = o
+			d.order = append(d.order, k)
+		}
+		o.Count++
 	}
-	for _, s := range a.Scenarios {
-		add(s.Name, s.Violations())
+}
+
+// merge folds what o folded.
+func (d *driftAcc) merge(o *driftAcc) {
+	for _, k := range o.order {
+		if mine := d.byKey[k]; mine != nil {
+			mine.Count += o.byKey[k].Count
+			continue
+		}
+		cp := *o.byKey[k]
+		d.byKey[k] = &cp
+		d.order = append(d.order, k)
 	}
-	for _, o := range a.Observed {
-		add("", o.Violations)
+}
+
+// build returns the observations, sorted by check, operation, status and place.
+func (d *driftAcc) build() Drift {
+	out := Drift{Observations: make([]DriftObservation, 0, len(d.order))}
+	for _, k := range d.order {
+		out.Observations = append(out.Observations, *d.byKey[k])
 	}
-	d := Drift{Observations: make([]DriftObservation, 0, len(order))}
-	for _, k := range order {
-		d.Observations = append(d.Observations, *byKey[k])
-	}
-	sort.SliceStable(d.Observations, func(i, j int) bool {
-		a, b := d.Observations[i], d.Observations[j]
+	sort.SliceStable(out.Observations, func(i, j int) bool {
+		a, b := out.Observations[i], out.Observations[j]
 		if a.Check != b.Check {
 			return a.Check < b.Check
 		}
@@ -74,5 +89,5 @@ func summarizeDrift(a *APIResult) Drift {
 		}
 		return a.Where < b.Where
 	})
-	return d
+	return out
 }

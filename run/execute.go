@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -109,45 +110,55 @@ func (s *Session) Execute(ctx context.Context, p *Planned) ScenarioResult {
 }
 
 // Check checks one exchange observed elsewhere (proxied or recorded traffic) against the
-// operation of whichever API describes its request, with the contract and drift checks, and
-// records it for the Result's coverage and drift. An exchange no operation describes gets no
-// violation and is counted in Result.Unmatched.
+// operation of whichever API describes its request, with the request, contract and drift checks
+// (never a scenario's expectation), and counts it for the Result: coverage, drift, the first
+// failing exchanges in full. An exchange no operation describes gets no violation and is counted
+// as outside the specs (Result.Unmatched). Safe for concurrent use; memory stays bounded.
 func (s *Session) Check(ex *runner.Exchange) []runner.Violation {
 	u, err := url.Parse(ex.Request.URL)
-	if err != nil {
-		s.mu.Lock()
-		s.unmatched++
-		s.mu.Unlock()
-		return nil
+	if err != nil || ex.Request.URL == "" {
+		u = &url.URL{Path: ex.Request.Path}
 	}
 	for _, a := range s.apis {
-		path := u.EscapedPath()
-		if prefix := strings.TrimSuffix(a.base.EscapedPath(), "/"); prefix != "" {
-			rest, ok := strings.CutPrefix(path, prefix)
-			if !ok {
-				continue
-			}
-			path = rest
-		}
-		unescaped, err := url.PathUnescape(path)
-		if err != nil {
-			continue
-		}
-		op, _, err := a.api.FindOperation(ex.Request.Method, unescaped)
-		if err != nil {
+		op, params, ok := s.route(a, ex.Request.Method, u)
+		if !ok {
 			continue
 		}
 		ex.OperationID = op.ID
-		vs := a.checker.Check(op, ex, nil)
-		s.mu.Lock()
-		s.observed[a.name] = append(s.observed[a.name], ExchangeResult{Exchange: ex, Violations: vs})
-		s.mu.Unlock()
+		vs := a.checker.CheckObserved(op, params, ex)
+		s.traffic.mu.Lock()
+		s.traffic.byAPI[a.name].add(op, ex, vs)
+		s.traffic.mu.Unlock()
 		return vs
 	}
-	s.mu.Lock()
-	s.unmatched++
-	s.mu.Unlock()
+	s.traffic.mu.Lock()
+	s.traffic.unmatched.add(ex.Request.Method, ex.Request.URL)
+	s.traffic.mu.Unlock()
 	return nil
+}
+
+// route finds the operation of a an observed request is for: its path without the base path
+// (Config.BasePath, else the target's), matched by method and path alone (the spec's servers
+// are ignored).
+func (s *Session) route(a *apiRun, method string, u *url.URL) (*runner.Operation, map[string]string, bool) {
+	path := u.EscapedPath()
+	prefix := s.cfg.BasePath
+	if prefix == "" && a.base != nil {
+		prefix = a.base.EscapedPath()
+	}
+	if prefix = strings.TrimSuffix(prefix, "/"); prefix != "" {
+		rest, ok := strings.CutPrefix(path, prefix)
+		if !ok || (rest != "" && rest[0] != '/') {
+			return nil, nil, false
+		}
+		path = rest
+	}
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, nil, false
+	}
+	op, params, err := a.api.FindOperation(method, unescaped)
+	return op, params, err == nil
 }
 
 // Result assembles the Result of the given scenario results (from Execute, in any order and
@@ -158,26 +169,39 @@ func (s *Session) Result(results []ScenarioResult) *Result {
 		Started:  s.started,
 		Duration: time.Since(s.started),
 		Mode: Mode{ContractOnly: s.cfg.ContractOnly, Strict: s.cfg.Strict, Lenient: s.cfg.Lenient, DryRun: s.cfg.DryRun,
-			AllowDestructive: s.cfg.AllowDestructive, Insecure: s.cfg.Insecure, Labels: s.cfg.Labels},
+			AllowDestructive: s.cfg.AllowDestructive, Insecure: s.cfg.Insecure, Labels: s.cfg.Labels, Traffic: s.cfg.CheckOnly},
 		Notices:     s.Notices(),
 		Interrupted: s.interrupted.Load(),
 	}
-	apis := map[string]*runner.API{}
 	byAPI := map[string][]ScenarioResult{}
 	for _, sr := range results {
 		byAPI[sr.API] = append(byAPI[sr.API], sr)
 	}
-	s.mu.Lock()
-	r.Unmatched = s.unmatched
+	s.traffic.mu.Lock()
+	defer s.traffic.mu.Unlock()
+	r.Unmatched = s.traffic.unmatched.snapshot()
 	for _, a := range s.apis {
 		ar := s.apiHeader(a)
 		ar.Scenarios = byAPI[a.name]
-		ar.Observed = append([]ExchangeResult(nil), s.observed[a.name]...)
-		apis[a.name] = a.api
+		sort.SliceStable(ar.Scenarios, func(i, j int) bool { return ar.Scenarios[i].Line < ar.Scenarios[j].Line })
+		cov, drift := newCoverageAcc(), newDriftAcc()
+		for _, sc := range ar.Scenarios {
+			for _, st := range sc.Steps {
+				for _, ex := range st.Exchanges {
+					cov.add(a.api.Operation(ex.OperationID), ex)
+				}
+			}
+			drift.add(sc.Name, sc.Violations())
+		}
+		if acc := s.traffic.byAPI[a.name]; acc != nil {
+			ar.Observed = acc.snapshot()
+			cov.merge(acc.coverage)
+			drift.merge(acc.drift)
+		}
+		ar.Coverage, ar.Drift = cov.build(a.api), drift.build()
 		r.APIs = append(r.APIs, ar)
 	}
-	s.mu.Unlock()
-	r.finish(apis)
+	r.finish()
 	return r
 }
 

@@ -62,8 +62,9 @@ type Result struct {
 	Problem  string  `json:"problem,omitempty"`
 	// Notices are things the run did that a reader should know (a mock reset, TLS unverified).
 	Notices []string `json:"notices,omitempty"`
-	// Unmatched counts exchanges given to Check that no operation of any API describes.
-	Unmatched int `json:"unmatched,omitempty"`
+	// Unmatched counts (and lists) the exchanges given to Check that no operation of any API
+	// describes: outside the specs (a warning; an error under Strict).
+	Unmatched Unmatched `json:"unmatched"`
 	// Interrupted says the run was cancelled (SIGINT) before it ended: the scenarios it did not
 	// finish are not run.
 	Interrupted bool `json:"interrupted,omitempty"`
@@ -78,6 +79,8 @@ type Mode struct {
 	AllowDestructive bool   `json:"allow_destructive,omitempty"`
 	Insecure         bool   `json:"insecure,omitempty"`
 	Labels           string `json:"labels,omitempty"`
+	// Traffic says the session checked traffic seen elsewhere (CheckOnly) instead of scenarios.
+	Traffic bool `json:"traffic,omitempty"`
 }
 
 // APIResult is what the run observed of one API.
@@ -91,8 +94,8 @@ type APIResult struct {
 	TargetKind   TargetKind       `json:"target_kind"`
 	TargetSource string           `json:"target_source"`
 	Scenarios    []ScenarioResult `json:"scenarios"`
-	// Observed are exchanges checked with Session.Check (proxied or recorded traffic).
-	Observed []ExchangeResult `json:"observed,omitempty"`
+	// Observed is what Session.Check saw of the API's traffic (proxied or recorded), or nil.
+	Observed *Observed `json:"observed,omitempty"`
 	Counts   Counts           `json:"counts"`
 	// Responses counts the responses that arrived; coverage and drift speak of them only.
 	Responses int      `json:"responses"`
@@ -115,6 +118,8 @@ const (
 	EmbeddedMock TargetKind = "embedded mock"
 	OwnMock      TargetKind = "apiconform mock"
 	Server       TargetKind = "server"
+	// Recorded: no target; the session checks recorded traffic.
+	Recorded TargetKind = "recorded traffic"
 )
 
 // Counts are the outcomes of an API's scenarios.
@@ -184,14 +189,15 @@ type ExchangeResult struct {
 	Violations []runner.Violation `json:"violations,omitempty"`
 }
 
-// Violations returns every violation of the API: its scenarios' and its observed exchanges'.
+// Violations returns every violation of the API kept in full: its scenarios', then those of its
+// observed traffic (at most MaxObservedViolations of those: Observed counts the rest).
 func (a APIResult) Violations() []runner.Violation {
 	var out []runner.Violation
 	for _, s := range a.Scenarios {
 		out = append(out, s.Violations()...)
 	}
-	for _, o := range a.Observed {
-		out = append(out, o.Violations...)
+	if a.Observed != nil {
+		out = append(out, a.Observed.Violations...)
 	}
 	return out
 }
@@ -217,46 +223,58 @@ func (r *Result) Violations() []runner.Violation {
 	return out
 }
 
-// finish counts outcomes and responses, computes coverage and drift, and decides the verdict.
-func (r *Result) finish(apis map[string]*runner.API) {
+// finish counts outcomes and responses and decides the verdict. Coverage and drift are already
+// there.
+func (r *Result) finish() {
 	anyResponse, anyExchange, anyChecked, failed := false, false, false, false
 	var firstTransport string
 	for i := range r.APIs {
 		a := &r.APIs[i]
 		a.Counts = Counts{}
 		a.Responses = 0
-		var exchanges []*runner.Exchange
 		for _, s := range a.Scenarios {
 			a.Counts.add(s.Outcome)
 			if s.Outcome == Failed {
 				failed = true
 			}
 			for _, st := range s.Steps {
-				exchanges = append(exchanges, st.Exchanges...)
+				for _, ex := range st.Exchanges {
+					anyExchange = true
+					if ex.Response != nil {
+						a.Responses++
+						anyResponse = true
+					} else if ex.Err != nil && firstTransport == "" {
+						firstTransport = ex.Err.Message
+					}
+				}
 			}
 		}
-		for _, o := range a.Observed {
-			exchanges = append(exchanges, o.Exchange)
-			if runner.HasErrors(o.Violations) {
+		if o := a.Observed; o != nil {
+			anyExchange, anyChecked = true, true
+			for _, g := range o.Groups {
+				if g.Status != 0 {
+					a.Responses += g.Exchanges
+					anyResponse = true
+				}
+			}
+			if o.Failed > 0 {
 				failed = true
 			}
-		}
-		for _, ex := range exchanges {
-			anyExchange = true
-			if ex.Response != nil {
-				a.Responses++
-				anyResponse = true
-			} else if ex.Err != nil && firstTransport == "" {
-				firstTransport = ex.Err.Message
+			if firstTransport == "" {
+				for _, ex := range o.Examples {
+					if ex.Exchange.Err != nil {
+						firstTransport = ex.Exchange.Err.Message
+						break
+					}
+				}
 			}
 		}
-		if a.Counts.Passed+a.Counts.Failed+a.Counts.NotRun > 0 || len(a.Observed) > 0 {
+		if a.Counts.Passed+a.Counts.Failed+a.Counts.NotRun > 0 {
 			anyChecked = true
 		}
-		if api := apis[a.API]; api != nil {
-			a.Coverage = computeCoverage(api, exchanges)
-		}
-		a.Drift = summarizeDrift(a)
+	}
+	if r.Mode.Strict && r.Unmatched.Count > 0 {
+		failed = true
 	}
 	switch {
 	case r.Mode.DryRun && failed:
@@ -266,12 +284,21 @@ func (r *Result) finish(apis map[string]*runner.API) {
 		r.Verdict, r.ExitCode = DryRunDone, ExitConformant
 	case anyExchange && !anyResponse:
 		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
-		r.Problem = "no response arrived from the target: " + firstTransport
+		r.Problem = "no response arrived from the target"
+		if firstTransport != "" {
+			r.Problem += ": " + firstTransport
+		}
 	case failed:
 		r.Verdict, r.ExitCode = BrokeContract, ExitViolations
 	case r.Interrupted:
 		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
 		r.Problem = "the run was interrupted before it ended"
+	case !anyChecked && r.Unmatched.Count > 0:
+		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
+		r.Problem = "nothing was checked: no exchange matched an operation of the specs"
+	case !anyChecked && r.Mode.Traffic:
+		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
+		r.Problem = "nothing was checked: no exchange was observed"
 	case !anyChecked:
 		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
 		r.Problem = "nothing was checked: every selected scenario was skipped"

@@ -11,10 +11,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/apiconform/apiconform/fixtures"
@@ -36,9 +36,7 @@ type Session struct {
 	started  time.Time
 	notices  []string
 
-	mu          sync.Mutex
-	observed    map[string][]ExchangeResult
-	unmatched   int
+	traffic     sessionTraffic
 	interrupted atomic.Bool
 }
 
@@ -100,7 +98,7 @@ func Open(cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{cfg: cfg, started: time.Now(), pacer: scenario.NewPacer(cfg.Rate), observed: map[string][]ExchangeResult{}}
+	s := &Session{cfg: cfg, started: time.Now(), pacer: scenario.NewPacer(cfg.Rate), traffic: sessionTraffic{byAPI: map[string]*observedAcc{}}}
 	if err := s.wire(checks, filter); err != nil {
 		s.Close() // the embedded mock, if it was started
 		return nil, err
@@ -111,15 +109,22 @@ func Open(cfg Config) (*Session, error) {
 // wire does Open's work once the configuration is valid.
 func (s *Session) wire(checks []runner.Check, filter types.LabelFilter) error {
 	cfg := s.cfg
+	if cfg.CheckOnly && len(cfg.Scenarios) > 0 {
+		return usagef("--scenarios: this command checks traffic, it runs no scenario")
+	}
+	if cfg.SpecFile != "" && len(cfg.APIs) != 1 {
+		return usagef("--spec %s replaces one API's spec: say which with --api (one of %s)", cfg.SpecFile, strings.Join(specs.Names(), ", "))
+	}
 	files, err := scenarioFiles(cfg.Scenarios, cfg.APIs)
 	if err != nil {
 		return err
 	}
 	for _, name := range cfg.APIs {
-		a, err := loadAPI(name, files[name], cfg.Getenv)
+		a, err := loadAPI(name, files[name], cfg)
 		if err != nil {
 			return err
 		}
+		s.traffic.byAPI[name] = newObservedAcc()
 		if err := s.resolveTarget(a); err != nil {
 			return err
 		}
@@ -130,6 +135,10 @@ func (s *Session) wire(checks []runner.Check, filter types.LabelFilter) error {
 	}
 	var secrets []string
 	for _, a := range s.apis {
+		if a.file == nil {
+			a.creds = &scenario.Credentials{}
+			continue
+		}
 		a.creds, err = scenario.ResolveProfiles(a.file, cfg.Getenv, a.kind != Server)
 		if err != nil {
 			return &UsageError{Msg: err.Error()}
@@ -152,8 +161,10 @@ func (s *Session) wire(checks []runner.Check, filter types.LabelFilter) error {
 			Profiles: a.creds.Profiles,
 		}
 	}
-	if err := s.plan(filter); err != nil {
-		return err
+	if !cfg.CheckOnly {
+		if err := s.plan(filter); err != nil {
+			return err
+		}
 	}
 	if cfg.Insecure {
 		s.notices = append(s.notices, "INSECURE: TLS certificates are not verified (--insecure)")
@@ -270,20 +281,31 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// loadAPI loads an API's spec and scenario file (the embedded one unless f is given).
-func loadAPI(name string, f *loadedFile, getenv func(string) string) (*apiRun, error) {
-	doc, err := specs.Load(name)
+// loadAPI loads an API's spec (the embedded one, or cfg.SpecFile) and, unless cfg.CheckOnly, its
+// scenario file (the embedded one unless f is given).
+func loadAPI(name string, f *loadedFile, cfg Config) (*apiRun, error) {
+	var doc *openapi3.T
+	var err error
+	_, source, _ := specs.Source(name)
+	if cfg.SpecFile != "" {
+		source = cfg.SpecFile
+		doc, err = specs.LoadFile(cfg.SpecFile)
+	} else {
+		doc, err = specs.Load(name)
+	}
 	if err != nil {
-		return nil, err
+		return nil, &UsageError{Msg: err.Error()}
 	}
 	api, err := runner.NewAPI(name, doc)
 	if err != nil {
-		return nil, err
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v", source, err)}
 	}
-	_, source, _ := specs.Source(name)
 	a := &apiRun{name: name, api: api, spec: SpecInfo{Source: source}}
 	if doc.Info != nil {
 		a.spec.Title, a.spec.Version = doc.Info.Title, doc.Info.Version
+	}
+	if cfg.CheckOnly {
+		return a, nil
 	}
 	if f == nil {
 		data, path, err := fixtures.Read(name + ".yaml")
@@ -298,7 +320,7 @@ func loadAPI(name string, f *loadedFile, getenv func(string) string) (*apiRun, e
 	}
 	a.vars = map[string]string{}
 	for k, v := range a.file.Variables {
-		if o := getenv("APICONFORM_VAR_" + k); o != "" {
+		if o := cfg.Getenv("APICONFORM_VAR_" + k); o != "" {
 			v = o
 		}
 		a.vars[k] = v
@@ -321,9 +343,14 @@ func (s *Session) resolveTarget(a *apiRun) error {
 			return usagef("%s: %v", src.name, err)
 		}
 		a.base, a.source, a.kind = u, src.name, Server
-		if !s.cfg.DryRun && runner.IsLoopback(u) && isOwnMock(u) {
+		if !s.cfg.DryRun && !s.cfg.CheckOnly && runner.IsLoopback(u) && isOwnMock(u) {
 			a.kind = OwnMock
 		}
+		return nil
+	}
+	if s.cfg.CheckOnly {
+		// Recorded traffic: no target at all.
+		a.base, a.source, a.kind = &url.URL{}, "recordings", Recorded
 		return nil
 	}
 	if s.mock == nil {

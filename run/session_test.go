@@ -376,12 +376,12 @@ func TestCheckRoutesObservedTraffic(t *testing.T) {
 		t.Errorf("unmatched: %v", vs)
 	}
 	res := s.Result(nil)
-	if res.Unmatched != 1 || res.ExitCode != ExitViolations {
-		t.Errorf("unmatched %d, exit %d", res.Unmatched, res.ExitCode)
+	if res.Unmatched.Count != 1 || len(res.Unmatched.Requests) != 1 || res.Unmatched.Requests[0].Request != "GET /elsewhere" || res.ExitCode != ExitViolations {
+		t.Errorf("unmatched %+v, exit %d", res.Unmatched, res.ExitCode)
 	}
 	for _, a := range res.APIs {
-		if a.API == "confluent" && (len(a.Observed) != 1 || a.Responses != 1) {
-			t.Errorf("confluent: %d observed, %d responses", len(a.Observed), a.Responses)
+		if a.API == "confluent" && (a.Observed == nil || a.Observed.Exchanges != 1 || a.Observed.Failed != 1 || len(a.Observed.Examples) != 1 || a.Responses != 1) {
+			t.Errorf("confluent: observed %+v, %d responses", a.Observed, a.Responses)
 		}
 	}
 }
