@@ -96,7 +96,7 @@ type APIResult struct {
 	Scenarios    []ScenarioResult `json:"scenarios"`
 	// Observed is what Session.Check saw of the API's traffic (proxied or recorded), or nil.
 	Observed *Observed `json:"observed,omitempty"`
-	Counts   Counts           `json:"counts"`
+	Counts   Counts    `json:"counts"`
 	// Responses counts the responses that arrived; coverage and drift speak of them only.
 	Responses int      `json:"responses"`
 	Coverage  Coverage `json:"coverage"`
