@@ -37,7 +37,8 @@ FUZZTIME ?= 3s
 FUZZ_TARGETS := ./runner:FuzzChecks ./runner:FuzzParseAssertion ./runner:FuzzClientResponse \
 	./runner:FuzzUniqueJSONItems ./runner:FuzzParseMediaType ./runner:FuzzSharedFacts \
 	./runner:FuzzSharedJSONBody ./runner:FuzzDecodePlainJSON \
-	./specs:FuzzLoadBytes ./scenario:FuzzLoad ./mock:FuzzServeHTTP ./drift:FuzzCompare
+	./specs:FuzzLoadBytes ./scenario:FuzzLoad ./mock:FuzzServeHTTP ./drift:FuzzCompare \
+	./traffic:FuzzHARReader ./traffic:FuzzJSONLReader
 
 .PHONY: fuzz
 ## fuzz: run each fuzz target for FUZZTIME (no target may panic)

@@ -116,13 +116,24 @@ type flight struct {
 
 // ServeHTTP forwards r and checks the exchange.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f := &flight{started: time.Now(), method: r.Method, header: r.Header.Clone()}
+	f := &flight{started: time.Now(), method: r.Method, header: r.Header.Clone(), url: p.upstreamURL(r)}
 	if r.Body != nil && r.Body != http.NoBody {
 		f.body = newCapture(r.Body, p.o.MaxBody)
 		r.Body = f.body
 	}
 	ctx := contextWith(r.Context(), f)
 	p.rp.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// upstreamURL is the URL r is forwarded to (what SetURL makes of it).
+func (p *Proxy) upstreamURL(r *http.Request) *url.URL {
+	u := *r.URL
+	u.Scheme, u.Host = p.o.Upstream.Scheme, p.o.Upstream.Host
+	u.Path = strings.TrimSuffix(p.o.Upstream.Path, "/") + r.URL.Path
+	if r.URL.RawPath != "" || p.o.Upstream.RawPath != "" {
+		u.RawPath = strings.TrimSuffix(p.o.Upstream.EscapedPath(), "/") + r.URL.EscapedPath()
+	}
+	return &u
 }
 
 // modifyResponse wraps the response body so that the exchange is checked when it ends; with
@@ -171,25 +182,42 @@ func annotation(vs []runner.Violation) string {
 	return strings.Join(ids, ",")
 }
 
-// errorHandler answers when the upstream could not be reached, or a request was refused: the
-// client gets a 502 (or a 403 for a refusal) from the proxy, and the exchange is logged, not
-// checked (the upstream said nothing).
+// errorHandler answers when the upstream gave no response, or a request was refused. A refusal
+// is the proxy's own doing: the client gets a 403 saying so, and nothing is checked. An upstream
+// that gave no response (refused the connection, hung up, timed out) broke the contract: the
+// client gets a 502 and the exchange is checked as one without a response (response-received).
 func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	f := flightOf(r.Context())
 	var refused *runner.RefusedError
-	status, msg := http.StatusBadGateway, "apiconform proxy: the upstream did not answer: "+p.redactor(f).String(err.Error())
 	if errors.As(err, &refused) {
-		status, msg = http.StatusForbidden, "apiconform proxy: "+refused.Error()
 		w.Header().Set(RefusedHeader, "true")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, "apiconform proxy: "+refused.Error()+"\n")
+		if f != nil {
+			p.logLine(f.method, p.redactor(f).String(r.URL.EscapedPath()), "403", time.Since(f.started), "not forwarded: "+refused.Error())
+		}
+		return
 	}
+	msg := p.redactor(f).String(err.Error())
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, msg+"\n")
-	if f != nil {
-		p.logLine(f.method, r.URL.EscapedPath(), fmt.Sprint(status), time.Since(f.started), "not checked: "+msg)
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = io.WriteString(w, "apiconform proxy: the upstream gave no response: "+msg+"\n")
+	if f == nil {
+		return
 	}
+	if f.url == nil {
+		f.url = r.URL
+	}
+	f.done.Do(func() {
+		obs := runner.Observation{Method: f.method, URL: f.url, RequestHeader: f.header, Started: f.started,
+			Duration: time.Since(f.started), NoResponse: "the upstream gave no response: " + err.Error()}
+		if f.body != nil {
+			obs.RequestBody = f.body.kept()
+		}
+		p.check(obs)
+	})
 }
-
 func (p *Proxy) redactor(f *flight) *runner.Redactor {
 	if f == nil {
 		return p.o.Redactor
@@ -223,15 +251,25 @@ func (p *Proxy) finish(f *flight, resp *http.Response, c *capture, readErr error
 		case decodeErr != nil:
 			obs.ReadErr = decodeErr.Error()
 		}
-		ex := runner.Record(obs, p.o.Redactor)
-		vs = p.o.Session.Check(ex)
-		if p.o.Record != nil {
-			if err := p.o.Record.Write(ex); err != nil && p.o.OnError != nil {
-				p.o.OnError(fmt.Errorf("--record: %w", err))
-			}
-		}
-		p.logLine(ex.Request.Method, ex.Request.Path, statusOf(ex), ex.Duration, annotation(vs))
+		vs = p.check(obs)
 	})
+	return vs
+}
+
+// check records, checks, logs and keeps one observation.
+func (p *Proxy) check(obs runner.Observation) []runner.Violation {
+	ex := runner.Record(obs, p.o.Redactor)
+	vs := p.o.Session.Check(ex)
+	if p.o.Record != nil {
+		if err := p.o.Record.Write(ex); err != nil && p.o.OnError != nil {
+			p.o.OnError(fmt.Errorf("--record: %w", err))
+		}
+	}
+	what := annotation(vs)
+	if ex.OperationID == "" {
+		what = "outside the specs"
+	}
+	p.logLine(ex.Request.Method, ex.Request.Path, statusOf(ex), ex.Duration, what)
 	return vs
 }
 

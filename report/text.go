@@ -205,6 +205,11 @@ func Tail(w io.Writer, r *run.Result, o TextOptions) {
 			fmt.Fprintf(w, "  %5d x other requests (past the first %d kinds)\n", u.Dropped, run.MaxUnmatchedPaths)
 		}
 	}
+	if r.Mode.Traffic { // no banner came before: the notices come here
+		for _, n := range r.Notices {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
+	}
 	fmt.Fprintln(w, VerdictLine(r, o))
 }
 

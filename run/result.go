@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/apiconform/apiconform/runner"
@@ -294,8 +295,9 @@ func (r *Result) finish() {
 		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
 		r.Problem = "the run was interrupted before it ended"
 	case !anyChecked && r.Unmatched.Count > 0:
-		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
-		r.Problem = "nothing was checked: no exchange matched an operation of the specs"
+		// Traffic outside the specs is a warning: there is nothing to hold to them.
+		r.Verdict, r.ExitCode = Conformant, ExitConformant
+		r.Notices = append(r.Notices, fmt.Sprintf("none of the %d exchange(s) matched an operation of the specs: nothing was held to them (is --base-path right?)", r.Unmatched.Count))
 	case !anyChecked && r.Mode.Traffic:
 		r.Verdict, r.ExitCode = CouldNotRun, ExitSetup
 		r.Problem = "nothing was checked: no exchange was observed"

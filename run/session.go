@@ -35,6 +35,8 @@ type Session struct {
 	mock     *http.Server
 	started  time.Time
 	notices  []string
+	// mockProbes remembers which loopback targets answered as apiconform's mock.
+	mockProbes map[string]bool
 
 	traffic     sessionTraffic
 	interrupted atomic.Bool
@@ -343,7 +345,7 @@ func (s *Session) resolveTarget(a *apiRun) error {
 			return usagef("%s: %v", src.name, err)
 		}
 		a.base, a.source, a.kind = u, src.name, Server
-		if !s.cfg.DryRun && !s.cfg.CheckOnly && runner.IsLoopback(u) && isOwnMock(u) {
+		if !s.cfg.DryRun && !s.cfg.CheckOnly && runner.IsLoopback(u) && s.isOwnMock(u) {
 			a.kind = OwnMock
 		}
 		return nil
@@ -381,8 +383,20 @@ func (s *Session) startMock() error {
 	return nil
 }
 
-// isOwnMock asks a loopback target whether it is apiconform's mock (GET /_mock/info).
-func isOwnMock(base *url.URL) bool {
+// isOwnMock asks a loopback target whether it is apiconform's mock, once per base URL.
+func (s *Session) isOwnMock(base *url.URL) bool {
+	if known, ok := s.mockProbes[base.String()]; ok {
+		return known
+	}
+	if s.mockProbes == nil {
+		s.mockProbes = map[string]bool{}
+	}
+	s.mockProbes[base.String()] = probeOwnMock(base)
+	return s.mockProbes[base.String()]
+}
+
+// probeOwnMock asks a loopback target whether it is apiconform's mock (GET /_mock/info).
+func probeOwnMock(base *url.URL) bool {
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + mock.InfoPath
 	u.RawPath = ""

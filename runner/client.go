@@ -75,26 +75,10 @@ func NewClient(o ClientOptions) (*Client, error) {
 	}
 	rt := o.Transport
 	if rt == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.Proxy = nil // a conformance run talks to the target it is given, not to a proxy
-		tr.MaxIdleConnsPerHost = 64
-		tr.MaxResponseHeaderBytes = MaxHeaderBytes
-		tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure} //nolint:gosec // only when asked
-		if o.CACertFile != "" {
-			pem, err := os.ReadFile(o.CACertFile)
-			if err != nil {
-				return nil, fmt.Errorf("--ca-cert %s: %w", o.CACertFile, err)
-			}
-			pool, err := x509.SystemCertPool()
-			if err != nil || pool == nil {
-				pool = x509.NewCertPool()
-			}
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("--ca-cert %s: no PEM certificate found in the file", o.CACertFile)
-			}
-			tlsConf.RootCAs = pool
+		tr, err := NewTransport(o.CACertFile, o.Insecure)
+		if err != nil {
+			return nil, err
 		}
-		tr.TLSClientConfig = tlsConf
 		rt = tr
 	}
 	guard := &Guard{Next: rt, AllowDestructive: o.AllowDestructive}
@@ -110,6 +94,35 @@ func NewClient(o ClientOptions) (*Client, error) {
 		maxBody:  o.MaxBodyBytes,
 		redactor: o.Redactor,
 	}, nil
+}
+
+// NewTransport returns the HTTP transport apiconform talks to targets with: no proxy from the
+// environment, TLS 1.2 or later verified against the system roots and caCertFile's (a private
+// CA), or not at all when insecure; at most MaxHeaderBytes of headers. It fails when the CA
+// file cannot be read or holds no certificate. It installs no Guard: NewClient does, and so
+// must any other sender.
+func NewTransport(caCertFile string, insecure bool) (*http.Transport, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // a conformance run talks to the target it is given, not to a proxy
+	tr.MaxIdleConnsPerHost = 64
+	tr.MaxResponseHeaderBytes = MaxHeaderBytes
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // only when asked
+	if caCertFile != "" {
+		pem, err := os.ReadFile(caCertFile)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-cert %s: %w", caCertFile, err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-cert %s: no PEM certificate found in the file", caCertFile)
+		}
+		tlsConf.RootCAs = pool
+	}
+	tr.TLSClientConfig = tlsConf
+	return tr, nil
 }
 
 // Request is what to send for one operation.

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -10,12 +11,13 @@ import (
 )
 
 // Body is a request or response body. In JSON it is a string when it is valid UTF-8 (a JSON
-// body reads as itself in reports), else "base64:" and its base64 encoding.
+// body reads as itself in reports), else "base64:" and its base64 encoding (also for a text
+// that starts with "base64:" itself, so that it reads back as it was).
 type Body []byte
 
 // MarshalJSON renders the body as a string.
 func (b Body) MarshalJSON() ([]byte, error) {
-	if utf8.Valid(b) {
+	if utf8.Valid(b) && !bytes.HasPrefix(b, []byte("base64:")) {
 		return json.Marshal(string(b))
 	}
 	return json.Marshal("base64:" + base64.StdEncoding.EncodeToString(b))

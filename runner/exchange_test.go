@@ -24,3 +24,18 @@ func TestBodyJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyStartingWithBase64RoundTrips: every body reads back as it was written, a text that
+// "base64:" included.
+func TestBodyStartingWithBase64RoundTrips(t *testing.T) {
+	for _, b := range []Body{nil, Body(`{"a":1}`), Body("base64:aGk="), Body{0xff, 0x00, 'x'}, Body("é")} {
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Body
+		if err := json.Unmarshal(data, &back); err != nil || string(back) != string(b) {
+			t.Errorf("%q -> %s -> %q (%v)", b, data, back, err)
+		}
+	}
+}

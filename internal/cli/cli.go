@@ -24,11 +24,13 @@ type command struct {
 
 // commands lists every subcommand.
 var commands = map[string]command{
-	"run":     {summary: "run the conformance scenarios against the embedded mock or a target, and write the reports", run: runRun},
-	"version": {summary: "print apiconform's version", run: runVersion},
-	"mock":    {summary: "serve the reference mock of both APIs on loopback", run: runMock},
-	"drift":   {summary: "compare two OpenAPI documents (or the pinned spec with a newer one) and list the changes", run: runDrift},
-	"checks":  {summary: "list the checks with their IDs, severities and descriptions", run: runChecks},
+	"run":      {summary: "run the conformance scenarios against the embedded mock or a target, and write the reports", run: runRun},
+	"version":  {summary: "print apiconform's version", run: runVersion},
+	"mock":     {summary: "serve the reference mock of both APIs on loopback", run: runMock},
+	"proxy":    {summary: "a validating reverse proxy: forward traffic to a server and check every exchange", run: runProxy},
+	"validate": {summary: "check recorded exchanges (HAR files, the proxy's JSON Lines) against the specs", run: runValidate},
+	"drift":    {summary: "compare two OpenAPI documents (or the pinned spec with a newer one) and list the changes", run: runDrift},
+	"checks":   {summary: "list the checks with their IDs, severities and descriptions", run: runChecks},
 }
 
 // Run runs the apiconform command with args (without the program name) and returns the exit code.

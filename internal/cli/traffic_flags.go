@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/apiconform/apiconform/report"
+	"github.com/apiconform/apiconform/run"
+	"github.com/apiconform/apiconform/runner"
+	"github.com/apiconform/apiconform/specs"
+)
+
+// trafficFlags are the flags `proxy` and `validate` share: which spec to hold traffic to, which
+// checks, and where the reports go.
+type trafficFlags struct {
+	apis, checks, skipChecks listFlag
+	spec, reportDir          string
+	strict, lenient, noColor bool
+	maxBody                  int64
+}
+
+func (t *trafficFlags) register(fs *flag.FlagSet) {
+	fs.Var(&t.apis, "api", "hold traffic to this `API`'s spec only (confluent or apinizer); repeatable; default: both, each exchange to the API whose operation it matches")
+	fs.StringVar(&t.spec, "spec", "", "an OpenAPI `FILE` to use instead of the embedded spec of the one API --api names (a newer vendor revision)")
+	fs.Var(&t.checks, "checks", "run only these check `IDs` (comma-separated; `apiconform checks` lists them)")
+	fs.Var(&t.skipChecks, "skip-checks", "do not run these check `IDs` (comma-separated)")
+	fs.BoolVar(&t.strict, "strict", false, "live drift and requests outside the specs are errors, not warnings")
+	fs.BoolVar(&t.lenient, "lenient", false, "header-present requires only headers the spec marks required")
+	fs.Int64Var(&t.maxBody, "max-body", runner.DefaultMaxBodyBytes, "`bytes` of a body kept for the checks; past them, a body-within-cap warning")
+	fs.StringVar(&t.reportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md (this run's only)")
+	fs.BoolVar(&t.noColor, "no-color", false, "no colours (also when stdout is not a terminal, or NO_COLOR is set)")
+}
+
+// config checks the shared flags and returns the run.Config of a traffic session.
+func (t *trafficFlags) config(command string) (run.Config, error) {
+	for _, a := range t.apis {
+		if !contains(specs.Names(), a) {
+			return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--api %q: want one of %s", a, strings.Join(specs.Names(), ", "))}
+		}
+	}
+	if t.spec != "" && len(t.apis) != 1 {
+		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--spec %s replaces one API's spec: say which with --api (one of %s)", t.spec, strings.Join(specs.Names(), ", "))}
+	}
+	if t.maxBody <= 0 {
+		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--max-body %d: must be positive", t.maxBody)}
+	}
+	if t.reportDir == "" {
+		return run.Config{}, &FlagError{Command: command, Msg: "--report-dir must name a folder"}
+	}
+	return run.Config{
+		APIs: t.apis, SpecFile: t.spec, Checks: t.checks, SkipChecks: t.skipChecks, Strict: t.strict, Lenient: t.lenient,
+		MaxBody: t.maxBody, CheckOnly: true,
+	}, nil
+}
+
+// finish prints the summary of a traffic session, writes the reports and says where they are.
+// It returns false when the reports could not be written.
+func (t *trafficFlags) finish(res *run.Result, stdout, stderr io.Writer, command string) bool {
+	opts := report.TextOptions{Color: useColor(&RunSettings{NoColor: t.noColor}, stdout)}
+	report.Summary(stdout, res, opts)
+	dir, err := filepath.Abs(t.reportDir)
+	if err != nil {
+		dir = t.reportDir
+	}
+	if _, err := report.Write(dir, res); err != nil {
+		fmt.Fprintf(stderr, "%s: the reports could not be written: %v\n", command, err)
+		return false
+	}
+	fmt.Fprintf(stdout, "reports: %s (%s)\n", dir, strings.Join(report.Files, ", "))
+	return true
+}
