@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -285,4 +286,81 @@ func syncDocTable(t *testing.T, path, name, want string) {
 		return
 	}
 	t.Errorf("%s: the %s table is stale (go test ./internal/cli -run %s -update-docs rewrites it):\nhave:\n%s\nwant:\n%s", path, name, t.Name(), got, want)
+}
+
+// TestValidateCommand: exit codes and messages of validate on recordings made here.
+func TestValidateCommand(t *testing.T) {
+	cleanEnv(t)
+	recording := recordSuiteTraffic(t)
+	data := mustRead(t, recording)
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "outside.jsonl")
+	line := `{"request":{"method":"GET","url":"https://example.com/elsewhere","path":"/elsewhere"},"response":{"status":200,"proto":"HTTP/1.1","header":{}},"started":"2026-12-01T00:00:00Z","duration_ns":1}` + "\n"
+	if err := os.WriteFile(outside, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.jsonl")
+	lines := strings.SplitAfter(string(data), "\n")
+	if err := os.WriteFile(cut, []byte(strings.Join(lines[:10], "")+lines[10][:40]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout+stderr
+	}{
+		{"the suite's own traffic, request checks aside", []string{"--skip-checks", "request-parameters,request-body,request-security", recording}, 0, "verdict: conformant (exit 0)"},
+		{"the request checks catch the wrong requests the scenarios send", []string{recording}, 1, "[request-security]"},
+		{"outside the specs is a warning", []string{outside}, 0, "outside the specs: 1 exchange(s) matched no operation (a warning; an error under --strict):"},
+		{"and an error under --strict", []string{"--strict", outside}, 1, "1 x GET /elsewhere"},
+		{"a cut file: the entries before it are checked", []string{cut}, 2, "cut.jsonl (jsonl): 10 exchange(s) checked before the problem"},
+		{"the cut is named with its place", []string{cut}, 2, "cut.jsonl: line 11 (byte "},
+		{"a missing file", []string{filepath.Join(dir, "nope.har")}, 2, "nope.har"},
+		{"no file", nil, 2, "apiconform validate: give at least one recording"},
+		{"--spec without one --api", []string{"--spec", "x.yaml", recording}, 2, "--spec x.yaml replaces one API's spec: say which with --api"},
+		{"a spec that does not load", []string{"--api", "confluent", "--spec", outside, recording}, 2, "outside.jsonl"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := cmd(append([]string{"validate", "--report-dir", t.TempDir()}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out+errOut, tt.want) {
+				t.Errorf("exit %d (want %d); output lacks %q:\n%s\n%s", code, tt.code, tt.want, out, errOut)
+			}
+		})
+	}
+}
+
+// TestProxyFlagsAndExitCodes: the flags a user gets wrong, and --fail-on at shutdown.
+func TestProxyFlagsAndExitCodes(t *testing.T) {
+	cleanEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "apiconform proxy: --upstream is required"},
+		{[]string{"--upstream", "ftp://x"}, `--upstream: target "ftp://x": want an http:// or https:// URL`},
+		{[]string{"--upstream", "http://127.0.0.1:1", "--fail-on", "errors"}, `--fail-on "errors": want one of error, warning, none`},
+		{[]string{"--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:notaport"}, "cannot listen on 127.0.0.1:notaport"},
+		{[]string{"--upstream", "http://127.0.0.1:1", "--recrod", "x"}, "unknown flag --recrod; did you mean --record?"},
+	} {
+		code, out, errOut := cmd(append([]string{"proxy"}, tt.args...)...)
+		if code != ExitSetup || !strings.Contains(errOut, tt.want) || out != "" {
+			t.Errorf("proxy %v: exit %d, stderr %q; want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+	// --fail-on, on a faulty upstream: an error fails under error and warning, not under none.
+	m, _ := mock.New(nil, mock.Options{Faults: []string{"error-status-mismatch"}})
+	upstream := httptest.NewServer(m)
+	defer upstream.Close()
+	for level, want := range map[string]int{"error": 1, "warning": 1, "none": 0} {
+		addr, stop := startProxy(t, "--upstream", upstream.URL, "--fail-on", level, "--report-dir", t.TempDir())
+		resp, err := http.Get("http://" + addr + "/org/v2/environments/env-nope")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if code, out, _ := stop(); code != want || !strings.Contains(out, "[error-status-match]") {
+			t.Errorf("--fail-on %s: exit %d, want %d\n%s", level, code, want, out)
+		}
+	}
 }
