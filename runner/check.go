@@ -25,6 +25,9 @@ const (
 	// operation: they run only through Checker.CheckObserved, never on apiconform's own
 	// requests, some of which are wrong on purpose.
 	ScopeRequest Scope = "request"
+	// ScopeProbe checks hold the answer to a request apiconform generated (apiconform probe) to
+	// what that request was meant to be (Intent): they run only through Checker.CheckProbe.
+	ScopeProbe Scope = "probe"
 )
 
 // Check is a named, registered unit of checking. Run returns the findings of one exchange; the
@@ -50,7 +53,9 @@ type Input struct {
 	Expect *Expectation
 	// PathParams are the request's path parameters, for the request checks (observed traffic).
 	PathParams map[string]string
-	Options    CheckOptions
+	// Intent says what a generated request was meant to be (probe checks); nil otherwise.
+	Intent  *Intent
+	Options CheckOptions
 	// RunState is shared by every exchange of one run (request-id-unique).
 	RunState *RunState
 
@@ -102,6 +107,14 @@ var checks = []Check{
 		Doc: "observed traffic: the request body has a declared media type and validates against its schema"},
 	{ID: "request-security", Severity: SeverityError, Scope: ScopeRequest, Run: checkRequestSecurity,
 		Doc: "observed traffic: the request carries a credential of a kind the operation accepts"},
+	{ID: "server-error", Severity: SeverityError, Scope: ScopeProbe, Run: checkServerError,
+		Doc: "probe: a generated request gets no 5xx (a documented 500 is still a server bug when the request was the probe's)"},
+	{ID: "negative-data-rejected", Severity: SeverityError, Scope: ScopeProbe, Run: checkNegativeDataRejected,
+		Doc: "probe: a request the spec forbids (an invalid body or parameter) gets no 2xx"},
+	{ID: "auth-enforced", Severity: SeverityError, Scope: ScopeProbe, Run: checkAuthEnforced,
+		Doc: "probe: a secured operation answers no 2xx to a request without valid credentials"},
+	{ID: "unsupported-method", Severity: SeverityError, Scope: ScopeProbe, Run: checkUnsupportedMethod,
+		Doc: "probe: a method the path does not document gets a 4xx (a 405 with Allow), never a 2xx or 5xx"},
 	{ID: "status-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkStatusExpected,
 		Doc: "the status equals what the scenario expects"},
 	{ID: "header-expected", Severity: SeverityError, Scope: ScopeScenario, Run: checkHeaderExpected,

@@ -65,7 +65,7 @@ func (c *Checker) Checks() []Check { return c.checks }
 // Check runs every applicable check on ex, an exchange of op, and returns all violations, in
 // check order. expect is the scenario's expectation, or nil.
 func (c *Checker) Check(op *Operation, ex *Exchange, expect *Expectation) []Violation {
-	return c.check(op, ex, expect, nil, false)
+	return c.check(&Input{Op: op, Exchange: ex, Expect: expect}, sentByScenario)
 }
 
 // CheckObserved checks an exchange apiconform did not send (proxied or recorded traffic) of op,
@@ -73,7 +73,7 @@ func (c *Checker) Check(op *Operation, ex *Exchange, expect *Expectation) []Viol
 // but the scenario ones. A body past the cap is a warning here (body-within-cap): the cap is
 // apiconform's, and the body passed through in full.
 func (c *Checker) CheckObserved(op *Operation, params map[string]string, ex *Exchange) []Violation {
-	vs := c.check(op, ex, nil, params, true)
+	vs := c.check(&Input{Op: op, Exchange: ex, PathParams: params}, observedTraffic)
 	for i := range vs {
 		if vs[i].Check == "body-within-cap" && !c.opts.Strict {
 			vs[i].Severity = SeverityWarning
@@ -82,27 +82,51 @@ func (c *Checker) CheckObserved(op *Operation, params map[string]string, ex *Exc
 	return vs
 }
 
-func (c *Checker) check(op *Operation, ex *Exchange, expect *Expectation, params map[string]string, observed bool) []Violation {
-	in := &Input{Op: op, Exchange: ex, Response: ex.Response, Expect: expect, Options: c.opts, RunState: c.state, PathParams: params}
+// CheckProbe checks an exchange of a request the probe generated for op, meant as intent says:
+// the probe checks, then the transport checks and, unless the method is one the path does not
+// document (the operation says nothing of it then), the contract and drift checks.
+func (c *Checker) CheckProbe(op *Operation, ex *Exchange, intent *Intent) []Violation {
+	return c.check(&Input{Op: op, Exchange: ex, Intent: intent}, generatedRequest)
+}
+
+// exchangeKind says who sent a request, which decides the checks that apply.
+type exchangeKind int
+
+const (
+	sentByScenario exchangeKind = iota
+	observedTraffic
+	generatedRequest
+)
+
+// applies says whether a check of scope runs on this exchange.
+func (c *Checker) applies(scope Scope, in *Input, kind exchangeKind) bool {
+	switch scope {
+	case ScopeTransport:
+		return true
+	case ScopeRequest:
+		return kind == observedTraffic
+	case ScopeProbe:
+		return kind == generatedRequest && in.Response != nil
+	case ScopeScenario:
+		return kind == sentByScenario && !c.opts.ContractOnly && in.Expect != nil && in.Response != nil
+	}
+	// contract and drift
+	if kind == generatedRequest && in.Intent != nil && in.Intent.UnsupportedMethod {
+		return false
+	}
+	return in.Response != nil
+}
+
+func (c *Checker) check(in *Input, kind exchangeKind) []Violation {
+	op, ex := in.Op, in.Exchange
+	in.Response, in.Options, in.RunState = ex.Response, c.opts, c.state
 	if ex.Response != nil {
 		in.Documented = op.response(ex.Response.Status)
 	}
 	var out []Violation
 	for _, chk := range c.checks {
-		switch chk.Scope {
-		case ScopeRequest:
-			if !observed {
-				continue
-			}
-		case ScopeTransport:
-		case ScopeScenario:
-			if c.opts.ContractOnly || expect == nil || ex.Response == nil {
-				continue
-			}
-		default:
-			if ex.Response == nil {
-				continue
-			}
+		if !c.applies(chk.Scope, in, kind) {
+			continue
 		}
 		for _, v := range chk.Run(in) {
 			v.Check = chk.ID

@@ -162,6 +162,8 @@ type checkCase struct {
 	// defaultParams).
 	request *RecordedRequest
 	params  map[string]string
+	// intent, when set, makes the exchange a generated request of the probe (CheckProbe).
+	intent *Intent
 }
 
 // runCheckCases runs one check over its table, and compares the wording of every violation it
@@ -188,7 +190,10 @@ func runCheckCases(t *testing.T, checkID string, cases []checkCase) {
 				t.Fatalf("no operation %s", opID)
 			}
 			var got []Violation
-			if tc.request != nil {
+			if tc.intent != nil {
+				ex := exchange(t, op, tc.resp)
+				got = NewChecker([]Check{chk}, tc.opts, nil).CheckProbe(op, ex, tc.intent)
+			} else if tc.request != nil {
 				ex := observed(op, *tc.request, tc.resp)
 				params := tc.params
 				if params == nil {
