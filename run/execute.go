@@ -198,6 +198,11 @@ func (s *Session) Result(results []ScenarioResult) *Result {
 			cov.merge(acc.coverage)
 			drift.merge(acc.drift)
 		}
+		if g := s.traffic.generated[a.name]; g != nil {
+			ar.Generated, ar.generatedResponses = g.exchanges, g.responses
+			cov.merge(g.coverage)
+			drift.merge(g.drift)
+		}
 		ar.Coverage, ar.Drift = cov.build(a.api), drift.build()
 		r.APIs = append(r.APIs, ar)
 	}

@@ -191,4 +191,6 @@ type sessionTraffic struct {
 	mu        sync.Mutex
 	byAPI     map[string]*observedAcc
 	unmatched unmatchedAcc
+	// generated accumulates what ProbeTarget.Count counted, per API.
+	generated map[string]*generatedAcc
 }

@@ -97,7 +97,10 @@ type APIResult struct {
 	Scenarios    []ScenarioResult `json:"scenarios"`
 	// Observed is what Session.Check saw of the API's traffic (proxied or recorded), or nil.
 	Observed *Observed `json:"observed,omitempty"`
-	Counts   Counts    `json:"counts"`
+	// Generated counts the requests a driver generated and sent (apiconform probe).
+	Generated          int `json:"generated,omitempty"`
+	generatedResponses int
+	Counts             Counts `json:"counts"`
 	// Responses counts the responses that arrived; coverage and drift speak of them only.
 	Responses int      `json:"responses"`
 	Coverage  Coverage `json:"coverage"`
@@ -232,7 +235,11 @@ func (r *Result) finish() {
 	for i := range r.APIs {
 		a := &r.APIs[i]
 		a.Counts = Counts{}
-		a.Responses = 0
+		a.Responses = a.generatedResponses
+		if a.Generated > 0 {
+			anyExchange = true
+			anyResponse = anyResponse || a.generatedResponses > 0
+		}
 		for _, s := range a.Scenarios {
 			a.Counts.add(s.Outcome)
 			if s.Outcome == Failed {

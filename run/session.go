@@ -100,7 +100,7 @@ func Open(cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{cfg: cfg, started: time.Now(), pacer: scenario.NewPacer(cfg.Rate), traffic: sessionTraffic{byAPI: map[string]*observedAcc{}}}
+	s := &Session{cfg: cfg, started: time.Now(), pacer: scenario.NewPacer(cfg.Rate), traffic: sessionTraffic{byAPI: map[string]*observedAcc{}, generated: map[string]*generatedAcc{}}}
 	if err := s.wire(checks, filter); err != nil {
 		s.Close() // the embedded mock, if it was started
 		return nil, err

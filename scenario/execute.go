@@ -145,28 +145,18 @@ func executeStep(ctx context.Context, t *Target, st *Step, index int, last bool,
 		}
 		return res
 	}
-	for attempt := 0; ; attempt++ {
-		if err := opts.Pacer.Wait(ctx); err != nil {
-			res.Err = err
-			return res
+	res.Exchanges, err = Send(ctx, r, req, expect.Status, opts)
+	for i, ex := range res.Exchanges {
+		if i < len(res.Exchanges)-1 {
+			// A retried 429 is still held to the contract, not to the step's expectation.
+			res.Violations = append(res.Violations, r.Checker.Check(req.Op, ex, nil)...)
+			continue
 		}
-		ex, err := r.Client.Do(ctx, r.Base, req)
-		if err != nil {
-			res.Err = err
-			return res
-		}
-		res.Exchanges = append(res.Exchanges, ex)
-		wait, retry := retryAfter(ex, expect, attempt, opts)
-		if !retry {
-			res.Violations = append(res.Violations, r.Checker.Check(req.Op, ex, expect)...)
-			break
-		}
-		// A retried 429 is still held to the contract, not to the step's expectation.
-		res.Violations = append(res.Violations, r.Checker.Check(req.Op, ex, nil)...)
-		if err := sleep(ctx, opts, wait); err != nil {
-			res.Err = err
-			return res
-		}
+		res.Violations = append(res.Violations, r.Checker.Check(req.Op, ex, expect)...)
+	}
+	if err != nil {
+		res.Err = err
+		return res
 	}
 	ex := res.Exchanges[len(res.Exchanges)-1]
 	if want := st.Expect.Status; opts.ContractOnly && !last && want != 0 && ex.Response != nil && ex.Status() != want {
@@ -177,9 +167,35 @@ func executeStep(ctx context.Context, t *Target, st *Step, index int, last bool,
 	return res
 }
 
+// Send sends req through r's client, paced by opts.Pacer, and retries a 429 (when expectStatus is
+// not 429) as Options say: after Retry-After or X-RateLimit-Reset, at most MaxRetries times, never
+// waiting longer than MaxRetryWait. It returns every exchange, the retried 429s first, and an
+// error when a request could not be sent (it cannot be built, the guard refuses it, the context
+// ended); the exchanges before the error are returned too. Nothing is checked here.
+func Send(ctx context.Context, r *runner.Runner, req runner.Request, expectStatus int, opts Options) ([]*runner.Exchange, error) {
+	var out []*runner.Exchange
+	for attempt := 0; ; attempt++ {
+		if err := opts.Pacer.Wait(ctx); err != nil {
+			return out, err
+		}
+		ex, err := r.Client.Do(ctx, r.Base, req)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ex)
+		wait, retry := retryAfter(ex, expectStatus, attempt, opts)
+		if !retry {
+			return out, nil
+		}
+		if err := sleep(ctx, opts, wait); err != nil {
+			return out, err
+		}
+	}
+}
+
 // retryAfter decides whether an unexpected 429 is retried, and after how long.
-func retryAfter(ex *runner.Exchange, expect *runner.Expectation, attempt int, opts Options) (time.Duration, bool) {
-	if ex.Status() != http.StatusTooManyRequests || expect.Status == http.StatusTooManyRequests || attempt >= opts.MaxRetries {
+func retryAfter(ex *runner.Exchange, expectStatus int, attempt int, opts Options) (time.Duration, bool) {
+	if ex.Status() != http.StatusTooManyRequests || expectStatus == http.StatusTooManyRequests || attempt >= opts.MaxRetries {
 		return 0, false
 	}
 	h := ex.Response.Header

@@ -283,7 +283,7 @@ func TestRetryWaitIsAlwaysBounded(t *testing.T) {
 			h["X-Ratelimit-Reset"] = []string{tt.reset}
 		}
 		ex := &runner.Exchange{Response: &runner.RecordedResponse{Status: 429, Header: h}}
-		got, retry := retryAfter(ex, &runner.Expectation{Status: 204}, 0, Options{MaxRetries: 1, MaxRetryWait: tt.maxWait})
+		got, retry := retryAfter(ex, 204, 0, Options{MaxRetries: 1, MaxRetryWait: tt.maxWait})
 		if retry != tt.retry || (retry && got != tt.want) {
 			t.Errorf("Retry-After %q, X-RateLimit-Reset %q, MaxRetryWait %v: wait %v retry %v, want %v %v", tt.retryAfter, tt.reset, tt.maxWait, got, retry, tt.want, tt.retry)
 		}
