@@ -45,7 +45,7 @@ func (c *call) deployment(projectName, proxyName, envName string) response {
 		opts := undeployOptions{description: defaultUndeployDescription}
 		if undeploy {
 			var problem string
-			if opts, problem = parseUndeployOptions(c.body, c.r.Header.Get("Content-Type")); problem != "" {
+			if opts, problem = parseUndeployOptions(c.body, c.r.Header.Get("Content-Type"), c.fault(faultApinizerPersistentString)); problem != "" {
 				return apinizerFail(http.StatusBadRequest, "bad_request", problem)
 			}
 		}

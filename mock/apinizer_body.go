@@ -15,10 +15,11 @@ type undeployOptions struct {
 	persistent  bool
 }
 
-// parseUndeployOptions reads the optional undeploy body {description, persistent}. No body (or
-// JSON null, or an empty description) means the defaults. problem says what is wrong with a body
-// that cannot be used; unknown fields are ignored.
-func parseUndeployOptions(body []byte, contentType string) (opts undeployOptions, problem string) {
+// parseUndeployOptions reads the optional undeploy body {description, persistent}. No body (or an
+// empty description) means the defaults; a null body or field is the wrong type. problem says what is wrong with a body
+// that cannot be used; unknown fields are ignored. lenientPersistent (a fault) takes a string
+// persistent as true.
+func parseUndeployOptions(body []byte, contentType string, lenientPersistent bool) (opts undeployOptions, problem string) {
 	opts = undeployOptions{description: defaultUndeployDescription}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -31,23 +32,28 @@ func parseUndeployOptions(body []byte, contentType string) (opts undeployOptions
 		}
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil { // a null body is no object
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
 			return opts, "Request body is not valid JSON (at byte " + strconv.FormatInt(syn.Offset, 10) + ": " + syn.Error() + ")"
 		}
 		return opts, "Request body must be a JSON object with optional fields description (string) and persistent (boolean), not " + jsonKind(body)
 	}
-	if raw, ok := fields["description"]; ok && jsonKind(raw) != "null" {
-		if err := json.Unmarshal(raw, &opts.description); err != nil {
+	// Neither field is nullable in the spec: a null is the wrong type, as any other.
+	if raw, ok := fields["description"]; ok {
+		if err := json.Unmarshal(raw, &opts.description); err != nil || jsonKind(raw) == "null" {
 			return opts, "Field description must be a string, not " + jsonKind(raw)
 		}
 		if strings.TrimSpace(opts.description) == "" {
 			opts.description = defaultUndeployDescription
 		}
 	}
-	if raw, ok := fields["persistent"]; ok && jsonKind(raw) != "null" {
-		if err := json.Unmarshal(raw, &opts.persistent); err != nil {
+	if raw, ok := fields["persistent"]; ok {
+		if lenientPersistent && jsonKind(raw) == "a string" {
+			opts.persistent = true // the apinizer-persistent-string-accepted fault
+			return opts, ""
+		}
+		if err := json.Unmarshal(raw, &opts.persistent); err != nil || jsonKind(raw) == "null" {
 			return opts, "Field persistent must be a boolean (true or false), not " + jsonKind(raw)
 		}
 	}

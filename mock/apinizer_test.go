@@ -27,7 +27,12 @@ func TestApinizerStatuses(t *testing.T) {
 		{name: "undeploy", req: req{method: "DELETE", path: proxyPath("petstore-api", "production"), auth: demoToken}, want: 200},
 		{name: "undeploy with a body", req: req{method: "DELETE", path: proxyPath("petstore-api", "staging"), auth: demoToken,
 			body: `{"description":"Scheduled maintenance","persistent":true}`}, want: 200},
-		{name: "undeploy with a null body", req: req{method: "DELETE", path: proxyPath("petstore-api", "staging"), auth: demoToken, body: `null`}, want: 200},
+		// Found by apiconform probe: the spec makes neither the body nor its fields nullable.
+		{name: "undeploy with a null body", req: req{method: "DELETE", path: proxyPath("petstore-api", "staging"), auth: demoToken, body: `null`}, want: 400, code: "bad_request", desc: "not null"},
+		{name: "undeploy with a null description", req: req{method: "DELETE", path: proxyPath("petstore-api", "staging"), auth: demoToken, body: `{"description": null}`},
+			want: 400, code: "bad_request", desc: "Field description must be a string, not null"},
+		{name: "undeploy with a null persistent", req: req{method: "DELETE", path: proxyPath("petstore-api", "staging"), auth: demoToken, body: `{"persistent": null}`},
+			want: 400, code: "bad_request", desc: "Field persistent must be a boolean (true or false), not null"},
 		{name: "undeploy with unknown fields", req: req{method: "DELETE", path: proxyPath("petstore-api", "staging"), auth: demoToken, body: `{"x":1}`}, want: 200},
 		{name: "deploy", req: req{method: "POST", path: proxyPath("orders-api", "test"), auth: demoToken}, want: 200},
 		{name: "redeploy", req: req{method: "POST", path: proxyPath("petstore-api", "production"), auth: demoToken}, want: 200},

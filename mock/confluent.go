@@ -2,6 +2,7 @@ package mock
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -74,6 +75,9 @@ func (c *call) getEnvironment(id string) response {
 // findEnvironment returns the environment with id, or nil and the 400 (malformed id) or 404
 // that says why not.
 func (c *call) findEnvironment(cw *confluentWorld, id string, rate *rateStatus) (*envEntry, response) {
+	if c.fault(faultLongIDServerError) && (strings.Contains(id, "/") || len(id) > 64) {
+		return nil, c.internalError()
+	}
 	if !validEnvID(id) {
 		return nil, response{status: http.StatusBadRequest, rate: rate, failure: &failure{
 			code: "invalid_parameter", title: "Invalid Parameter",

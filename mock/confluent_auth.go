@@ -51,6 +51,14 @@ func (c *call) confluentGate(cw *confluentWorld, now time.Time, perm, action, id
 func (c *call) authenticate(cw *confluentWorld) (*principal, *response) {
 	auth := c.r.Header.Get("Authorization")
 	if auth == "" {
+		if c.fault(faultDeleteWithoutCredentials) && c.r.Method == http.MethodDelete {
+			// The fault: an anonymous DELETE acts as a key that may delete.
+			for _, id := range sortedKeys(cw.keys) {
+				if p := cw.keys[id]; p.perms[PermDeleteEnvironment] {
+					return p, nil
+				}
+			}
+		}
 		return nil, &response{status: http.StatusUnauthorized, challenges: challengeAny, failure: unauthenticatedBody}
 	}
 	scheme, rest, _ := strings.Cut(auth, " ")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ func (c *call) createEnvironment() response {
 		if deny != nil {
 			return *deny
 		}
-		e, status, f := parseEnvironmentCreate(c.body)
+		e, status, f := parseEnvironmentCreate(c.body, c.r.Header.Get("Content-Type"))
 		if f != nil {
 			return response{status: status, rate: rate, failure: f}
 		}
@@ -50,7 +51,7 @@ func (cw *confluentWorld) newEnvID() string {
 
 // parseEnvironmentCreate reads an org.v2.EnvironmentCreate body. On a problem it returns the
 // status (400 or 422) and the error, whose source.pointer names the field.
-func parseEnvironmentCreate(body []byte) (Environment, int, *failure) {
+func parseEnvironmentCreate(body []byte, contentType string) (Environment, int, *failure) {
 	var e Environment
 	bad := func(status int, pointer, detail string) (Environment, int, *failure) {
 		f := &failure{code: "invalid_input", title: "Bad Request", detail: detail}
@@ -64,6 +65,11 @@ func parseEnvironmentCreate(body []byte) (Environment, int, *failure) {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return bad(http.StatusBadRequest, "", "The request body is empty: send a JSON object with display_name")
+	}
+	if contentType != "" {
+		if mt, _, err := mime.ParseMediaType(contentType); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return bad(http.StatusBadRequest, "", "The Content-Type ("+truncate(contentType, 64)+") is not supported: send the body as application/json")
+		}
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
@@ -81,9 +87,9 @@ func parseEnvironmentCreate(body []byte) (Environment, int, *failure) {
 		return bad(http.StatusUnprocessableEntity, "/display_name", "display_name is required and must not be empty")
 	}
 	e.DisplayName = name
-	if raw, found := fields["stream_governance_config"]; found && string(bytes.TrimSpace(raw)) != "null" {
+	if raw, found := fields["stream_governance_config"]; found {
 		var sgc map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &sgc); err != nil {
+		if err := json.Unmarshal(raw, &sgc); err != nil || sgc == nil { // null is no object: the spec does not make it nullable
 			return bad(http.StatusBadRequest, "/stream_governance_config", "stream_governance_config must be an object")
 		}
 		pkg, present, ok := stringField(sgc, "package")

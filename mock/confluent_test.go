@@ -87,6 +87,11 @@ func TestConfluentStatuses(t *testing.T) {
 			want: 422, code: "validation_failed", pointer: "/display_name"},
 		{name: "create with an empty display_name", req: req{method: "POST", path: "/org/v2/environments", auth: demoKey, body: `{"display_name":" "}`},
 			want: 422, pointer: "/display_name"},
+		// Found by apiconform probe: a null is no object, and a body in another media type is refused.
+		{name: "create with a null stream governance config", req: req{method: "POST", path: "/org/v2/environments", auth: demoKey,
+			body: `{"display_name":"x","stream_governance_config":null}`}, want: 400, pointer: "/stream_governance_config"},
+		{name: "create sent as text/plain", req: req{method: "POST", path: "/org/v2/environments", auth: demoKey, ctype: "text/plain",
+			body: `{"display_name":"x"}`}, want: 400},
 		{name: "create with a bad stream governance config", req: req{method: "POST", path: "/org/v2/environments", auth: demoKey,
 			body: `{"display_name":"x","stream_governance_config":"ADVANCED"}`}, want: 400, pointer: "/stream_governance_config"},
 		{name: "create with no package", req: req{method: "POST", path: "/org/v2/environments", auth: demoKey,

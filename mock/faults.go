@@ -37,6 +37,10 @@ const (
 	faultApinizerMissingErrorDescription
 	faultApinizerSuccessString
 	faultRateLimitOnErrors
+	faultLongIDServerError
+	faultDeleteWithoutCredentials
+	faultApinizerPersistentString
+	faultPutEnvironment
 )
 
 // faultTable is the one table of faults: each ID, its bit, and the check that catches it. Never
@@ -79,6 +83,15 @@ var faultTable = []struct {
 		Doc: "the top-level success of a 200 is the string \"true\", not a boolean; shown by undeploy of petstore-api from staging with demo-token (200)"}},
 	{faultRateLimitOnErrors, Fault{ID: "ratelimit-headers-on-errors", API: "confluent", Check: "drift-header",
 		Doc: "Confluent errors to an authenticated request (403, 404, 409) carry X-RateLimit-* headers, which the spec documents only on successes and 429: drift, a warning unless --strict; shown by DELETE of env-nope with demo-key (404)"}},
+	// The faults below are found by generated requests (apiconform probe), not by the scenarios.
+	{faultLongIDServerError, Fault{ID: "long-id-server-error", API: "confluent", Check: "server-error",
+		Doc: "an environment ID holding a / (sent as %2F) or longer than 64 characters gets a 500 instead of a 400; shown by GET of env-%2F with demo-key"}},
+	{faultDeleteWithoutCredentials, Fault{ID: "delete-without-credentials", API: "confluent", Check: "auth-enforced",
+		Doc: "a DELETE of an environment without an Authorization header is carried out as if a key that may delete had sent it (204); shown by DELETE of env-demo2 without credentials"}},
+	{faultApinizerPersistentString, Fault{ID: "apinizer-persistent-string-accepted", API: "apinizer", Check: "negative-data-rejected",
+		Doc: "an undeploy body whose persistent is a string (\"yes\") is accepted with 200 as if it were true; shown by undeploy of petstore-api from staging with demo-token and {\"persistent\": \"yes\"}"}},
+	{faultPutEnvironment, Fault{ID: "put-environment-accepted", API: "confluent", Check: "unsupported-method",
+		Doc: "PUT on /org/v2/environments/{id}, a method the path does not document, is answered 200; shown by PUT of env-demo2 with demo-key"}},
 }
 
 // Faults returns the fault table: every fault ID, the API it breaks, the runner check ID that

@@ -33,6 +33,16 @@ var faultRecipes = map[string][]step{
 	"apinizer-success-string": {{api: specs.Apinizer, op: "undeployApiProxy",
 		params: deployment("DemoProject", "petstore-api", "staging"), cred: tokenDemo}},
 	"ratelimit-headers-on-errors": {{op: "deleteOrgV2Environment", params: env("env-nope"), cred: credDemo}},
+	// Found by generated requests: checked as the probe checks them.
+	"long-id-server-error": {{op: "getOrgV2Environment", params: env("env-/x"), cred: credDemo,
+		intent: &runner.Intent{Credentials: runner.CredentialsValid}}},
+	"delete-without-credentials": {{op: "deleteOrgV2Environment", params: env("env-demo2"),
+		intent: &runner.Intent{Credentials: runner.CredentialsNone}}},
+	"apinizer-persistent-string-accepted": {{api: specs.Apinizer, op: "undeployApiProxy",
+		params: deployment("DemoProject", "petstore-api", "staging"), cred: tokenDemo, body: `{"persistent": "yes"}`,
+		intent: &runner.Intent{Credentials: runner.CredentialsValid, Invalid: "persistent is a string"}}},
+	"put-environment-accepted": {{op: "getOrgV2Environment", method: "PUT", params: env("env-demo2"), cred: credDemo,
+		intent: &runner.Intent{Credentials: runner.CredentialsValid, UnsupportedMethod: true, Allowed: []string{"DELETE", "GET"}}}},
 }
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -176,7 +186,7 @@ var faultWaivers = map[string]string{
 		"with it: no fault can break the contract in exactly one way that only no-redirect catches",
 }
 
-// TestEveryContractCheckHasAFault: every transport and contract check of the runner is the
+// TestEveryContractCheckHasAFault: every transport, contract and probe check of the runner is the
 // mapped check of some fault, or has a written waiver. A new check needs one or the other.
 func TestEveryContractCheckHasAFault(t *testing.T) {
 	mapped := map[string]bool{}
@@ -184,7 +194,7 @@ func TestEveryContractCheckHasAFault(t *testing.T) {
 		mapped[f.Check] = true
 	}
 	for _, c := range runner.All() {
-		if c.Scope != runner.ScopeContract && c.Scope != runner.ScopeTransport {
+		if c.Scope != runner.ScopeContract && c.Scope != runner.ScopeTransport && c.Scope != runner.ScopeProbe {
 			continue
 		}
 		_, waived := faultWaivers[c.ID]

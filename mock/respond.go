@@ -68,7 +68,7 @@ type envResult struct {
 
 // apinizerFaults are the faults that apply to Apinizer responses; the others apply to
 // Confluent's.
-const apinizerFaults = faultApinizerMissingErrorDescription | faultApinizerSuccessString
+const apinizerFaults = faultApinizerMissingErrorDescription | faultApinizerSuccessString | faultApinizerPersistentString
 
 // fault reports whether f is on and applies to this request's API. The mock's own endpoints
 // never break.

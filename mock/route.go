@@ -124,6 +124,9 @@ func (c *call) serve() response {
 	if rt == routeNone {
 		return c.unknownRoute()
 	}
+	if rt == routeEnvironment && c.r.Method == http.MethodPut && c.fault(faultPutEnvironment) {
+		return response{status: http.StatusOK, body: []byte("{}\n")}
+	}
 	if !slices.Contains(allowed[rt], c.r.Method) {
 		return c.methodNotAllowed(strings.Join(allowed[rt], ", "))
 	}

@@ -46,6 +46,10 @@ type step struct {
 	params map[string]string
 	cred   *runner.Credential
 	body   string
+	// method replaces the operation's (a method the path does not document); intent makes the
+	// step a generated request, checked with CheckProbe.
+	method string
+	intent *runner.Intent
 }
 
 // Runner credentials of the demo state.
@@ -84,6 +88,11 @@ func fire(t testing.TB, base string, client *runner.Client, checker *runner.Chec
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s.method != "" {
+		cp := *op
+		cp.Method = s.method
+		op = &cp
+	}
 	r := runner.Request{Op: op, PathParams: s.params, Credential: s.cred}
 	if s.body != "" {
 		r.Body = []byte(s.body)
@@ -91,6 +100,9 @@ func fire(t testing.TB, base string, client *runner.Client, checker *runner.Chec
 	ex, err := client.Do(context.Background(), u, r)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if s.intent != nil {
+		return ex, checker.CheckProbe(op, ex, s.intent)
 	}
 	return ex, checker.Check(op, ex, nil)
 }

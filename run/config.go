@@ -3,6 +3,8 @@ package run
 import (
 	"net/http"
 	"time"
+
+	"github.com/apiconform/apiconform/mock"
 )
 
 // Config is everything a run needs to know. Every field has a working zero value: the zero
@@ -50,6 +52,8 @@ type Config struct {
 	Insecure bool
 	// MockFaults are fault IDs the embedded mock injects (only when it is the target).
 	MockFaults []string
+	// MockState is the embedded mock's starting state (nil: the demo state, mock.DefaultState).
+	MockState *mock.State
 	// Getenv reads credentials, targets (APICONFORM_*_TARGET) and scenario variable overrides
 	// (APICONFORM_VAR_<name>); nil: os.Getenv.
 	Getenv func(string) string

@@ -25,8 +25,12 @@ type ProbeTarget struct {
 	// Profiles maps the same schemes to the profile the credential came from, whose Env names
 	// say which variables hold it (to show a request without its secrets).
 	Profiles map[string]*scenario.Profile
-	session  *Session
-	api      *apiRun
+	// File is the API's scenario file (the embedded one, or --scenarios), and Vars its variables
+	// with the APICONFORM_VAR_<name> overrides: the names of real resources of the target.
+	File    *scenario.File
+	Vars    map[string]string
+	session *Session
+	api     *apiRun
 }
 
 // ProbeTargets returns every API of the session, for a driver of generated requests. The
@@ -34,7 +38,7 @@ type ProbeTarget struct {
 func (s *Session) ProbeTargets() []*ProbeTarget {
 	out := make([]*ProbeTarget, 0, len(s.apis))
 	for _, a := range s.apis {
-		t := &ProbeTarget{Name: a.name, API: a.api, Base: a.base, Checker: a.checker, session: s, api: a,
+		t := &ProbeTarget{Name: a.name, API: a.api, Base: a.base, Checker: a.checker, session: s, api: a, File: a.file, Vars: a.vars,
 			Credentials: map[string]*runner.Credential{}, Profiles: map[string]*scenario.Profile{}}
 		if a.file != nil {
 			names := make([]string, 0, len(a.file.Credentials))
@@ -90,8 +94,10 @@ func (t *ProbeTarget) Refuses(method string) error {
 }
 
 // Count adds an exchange the driver sent, and its violations, to the Result's coverage and live
-// drift (not to its failures: the driver reports those as ScenarioResults).
-func (t *ProbeTarget) Count(op *runner.Operation, ex *runner.Exchange, vs []runner.Violation) {
+// drift (not to its failures: the driver reports those as ScenarioResults). An exchange of a
+// method the path does not document (intent.UnsupportedMethod) counts as an exchange, not in
+// the operation's coverage.
+func (t *ProbeTarget) Count(op *runner.Operation, ex *runner.Exchange, vs []runner.Violation, intent *runner.Intent) {
 	s := t.session
 	s.traffic.mu.Lock()
 	defer s.traffic.mu.Unlock()
@@ -104,7 +110,9 @@ func (t *ProbeTarget) Count(op *runner.Operation, ex *runner.Exchange, vs []runn
 	if ex.Response != nil {
 		acc.responses++
 	}
-	acc.coverage.add(op, ex)
+	if intent == nil || !intent.UnsupportedMethod {
+		acc.coverage.add(op, ex)
+	}
 	acc.drift.add("", vs)
 }
 

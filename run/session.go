@@ -366,9 +366,12 @@ func (s *Session) resolveTarget(a *apiRun) error {
 
 // startMock serves the embedded mock on a free loopback port.
 func (s *Session) startMock() error {
-	state, err := mock.DefaultState()
-	if err != nil {
-		return fmt.Errorf("the embedded mock's state: %w", err)
+	state := s.cfg.MockState
+	if state == nil {
+		var err error
+		if state, err = mock.DefaultState(); err != nil {
+			return fmt.Errorf("the embedded mock's state: %w", err)
+		}
 	}
 	handler, err := mock.New(state, mock.Options{Faults: s.cfg.MockFaults})
 	if err != nil {
@@ -533,6 +536,10 @@ func (s *Session) Notices() []string { return append([]string(nil), s.notices...
 
 // Config returns the session's configuration, with its defaults filled in.
 func (s *Session) Config() Config { return s.cfg }
+
+// MarkInterrupted records that the run was cancelled before it ended (a driver that does not
+// go through Execute calls it), so that the Result says so.
+func (s *Session) MarkInterrupted() { s.interrupted.Store(true) }
 
 // Close stops the embedded mock, if Open started one.
 func (s *Session) Close() {

@@ -31,6 +31,7 @@ var commands = map[string]command{
 	"validate": {summary: "check recorded exchanges (HAR files, the proxy's JSON Lines) against the specs", run: runValidate},
 	"drift":    {summary: "compare two OpenAPI documents (or the pinned spec with a newer one) and list the changes", run: runDrift},
 	"checks":   {summary: "list the checks with their IDs, severities and descriptions", run: runChecks},
+	"probe":    {summary: "generate requests from the spec (valid, invalid, edge values, credentials, methods), check them, shrink each failure to a curl command", run: runProbe},
 }
 
 // Run runs the apiconform command with args (without the program name) and returns the exit code.

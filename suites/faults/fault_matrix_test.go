@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/apiconform/apiconform/mock"
+	"github.com/apiconform/apiconform/probe"
 	"github.com/apiconform/apiconform/run"
 	"github.com/apiconform/apiconform/runner"
 )
@@ -24,6 +25,32 @@ func runAll(t *testing.T, faults []string, cfg run.Config) *run.Result {
 	}
 	defer s.Close()
 	return s.Run(context.Background())
+}
+
+// probeAll probes both APIs (apiconform probe) against the embedded mock with the fault, with a
+// fixed seed and a rate limit the probe's requests stay under, and returns the Result.
+func probeAll(t *testing.T, fault string) *run.Result {
+	t.Helper()
+	state, err := mock.DefaultState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	state.Confluent.RateLimit = mock.RateLimit{Limit: 1_000_000, WindowSeconds: 60}
+	s, err := run.Open(run.Config{MockFaults: []string{fault}, MockState: state, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	targets := s.ProbeTargets()
+	known := map[string]map[string][]string{}
+	for _, tg := range targets {
+		known[tg.Name] = probe.KnownValues(tg.File, tg.Vars)
+	}
+	rep, err := probe.Run(context.Background(), targets, probe.Options{MaxExamples: 100, Seed: 20261201, Known: known})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Result(rep.Results)
 }
 
 func TestNoFaultNoViolations(t *testing.T) {
@@ -52,7 +79,13 @@ func TestFaultMatrix(t *testing.T) {
 			if _, ok := runner.Lookup(f.Check); !ok {
 				t.Fatalf("fault %s maps to unknown check %q", f.ID, f.Check)
 			}
-			res := runAll(t, []string{f.ID}, run.Config{})
+			c, _ := runner.Lookup(f.Check)
+			var res *run.Result
+			if c.Scope == runner.ScopeProbe {
+				res = probeAll(t, f.ID) // no scenario sends such a request: generated ones do
+			} else {
+				res = runAll(t, []string{f.ID}, run.Config{})
+			}
 			violations := res.Violations()
 			fired := map[string]int{}
 			failed := false
@@ -65,7 +98,6 @@ func TestFaultMatrix(t *testing.T) {
 			if fired[f.Check] == 0 {
 				t.Errorf("fault %s: check %s did not fire; fired: %s", f.ID, f.Check, summary(fired))
 			}
-			c, _ := runner.Lookup(f.Check)
 			if c.Severity == runner.SeverityError && (!failed || res.ExitCode != run.ExitViolations) {
 				t.Errorf("fault %s: the run did not fail: verdict %s, exit %d", f.ID, res.Verdict, res.ExitCode)
 			}
