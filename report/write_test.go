@@ -242,7 +242,7 @@ var goldenCases = []struct {
 }
 
 func TestFilesAreTheRenderedFilesInOrder(t *testing.T) {
-	want := []string{"violations.json", "junit.xml", "coverage.json", "drift.json", "drift.md"}
+	want := []string{"violations.json", "junit.xml", "coverage.json", "drift.json", "drift.md", "report.html"}
 	if !slices.Equal(Files, want) {
 		t.Fatalf("Files = %q, want %q", Files, want)
 	}
@@ -285,6 +285,13 @@ func TestWriteGolden(t *testing.T) {
 				got, err := os.ReadFile(filepath.Join(dir, name))
 				if err != nil {
 					t.Fatal(err)
+				}
+				if name == HTMLFile {
+					// TestHTMLGolden holds the page (testdata/html/), with a pinned list of checks.
+					if !bytes.HasPrefix(got, []byte("<!DOCTYPE html>")) {
+						t.Errorf("%s is not a page: %.80q", name, got)
+					}
+					continue
 				}
 				compareGolden(t, filepath.Join("testdata", tc.name, name), got)
 			}
@@ -350,7 +357,7 @@ func TestWriteRemovesStaleReportsOnly(t *testing.T) {
 		t.Errorf("the error does not name drift.md: %v", err)
 	}
 	want := []string{filepath.Join(dir, "violations.json"), filepath.Join(dir, "junit.xml"),
-		filepath.Join(dir, "coverage.json"), filepath.Join(dir, "drift.json")}
+		filepath.Join(dir, "coverage.json"), filepath.Join(dir, "drift.json"), filepath.Join(dir, "report.html")}
 	if !slices.Equal(paths, want) {
 		t.Errorf("Write returned %q, want %q", paths, want)
 	}
