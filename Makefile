@@ -66,7 +66,7 @@ fuzz:
 # make conform LABELS='auth && !destructive'   a label filter in Ginkgo's syntax (labels include the API name)
 # make conform FLAGS='--contract-only'  flags of `apiconform run` (see `apiconform run -h`; quote a value with spaces in "")
 # Reports (this run's only): REPORTS/ (default reports/): violations.json, junit.xml, coverage.json,
-# drift.json, drift.md, report.html, and Ginkgo's own ginkgo-junit.xml and ginkgo-report.json.
+# drift.json, drift.md, report.html, summary.md, and Ginkgo's own ginkgo-junit.xml and ginkgo-report.json.
 REPORTS ?= reports
 GINKGO  := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 CONFORM_ENV := $(if $(TARGET),APICONFORM_TARGET='$(TARGET)') \

@@ -30,7 +30,7 @@ const (
 // Files lists the names of the files Write owns in a report directory, in the order it writes
 // them. Write removes these (and only these) before writing a run's reports. Changing the slice
 // changes nothing in Write.
-var Files = []string{ViolationsFile, JUnitFile, CoverageFile, DriftFile, DriftMarkdownFile, HTMLFile}
+var Files = []string{ViolationsFile, JUnitFile, CoverageFile, DriftFile, DriftMarkdownFile, HTMLFile, SummaryFile}
 
 // fileRenderers pairs each name of Files with its renderer, in the same order.
 var fileRenderers = []struct {
@@ -43,6 +43,7 @@ var fileRenderers = []struct {
 	{DriftFile, WriteDriftJSON},
 	{DriftMarkdownFile, WriteDriftMarkdown},
 	{HTMLFile, WriteHTML},
+	{SummaryFile, WriteSummaryMarkdown},
 }
 
 // Write writes every report file of Files for r into dir and returns their paths, in Files

@@ -242,7 +242,7 @@ var goldenCases = []struct {
 }
 
 func TestFilesAreTheRenderedFilesInOrder(t *testing.T) {
-	want := []string{"violations.json", "junit.xml", "coverage.json", "drift.json", "drift.md", "report.html"}
+	want := []string{"violations.json", "junit.xml", "coverage.json", "drift.json", "drift.md", "report.html", "summary.md"}
 	if !slices.Equal(Files, want) {
 		t.Fatalf("Files = %q, want %q", Files, want)
 	}
@@ -357,7 +357,7 @@ func TestWriteRemovesStaleReportsOnly(t *testing.T) {
 		t.Errorf("the error does not name drift.md: %v", err)
 	}
 	want := []string{filepath.Join(dir, "violations.json"), filepath.Join(dir, "junit.xml"),
-		filepath.Join(dir, "coverage.json"), filepath.Join(dir, "drift.json"), filepath.Join(dir, "report.html")}
+		filepath.Join(dir, "coverage.json"), filepath.Join(dir, "drift.json"), filepath.Join(dir, "report.html"), filepath.Join(dir, "summary.md")}
 	if !slices.Equal(paths, want) {
 		t.Errorf("Write returned %q, want %q", paths, want)
 	}

@@ -55,7 +55,7 @@ func ParseProbeFlags(args []string, usage io.Writer) (*ProbeSettings, error) {
 	fs.StringVar(&c.CACert, "ca-cert", "", "PEM `FILE` of a private CA to trust for https targets")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification (the run says so)")
 	fs.Var(&faults, "mock-fault", "with the embedded mock: break its contract in these ways: fault `IDs` (`apiconform mock --list-faults`)")
-	fs.StringVar(&st.ReportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html (this run's only)")
+	fs.StringVar(&st.ReportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html, summary.md (this run's only)")
 	fs.BoolVar(&st.NoColor, "no-color", false, "no colours (also when stdout is not a terminal, or NO_COLOR is set)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `usage: %s [flags]

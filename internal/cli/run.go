@@ -66,7 +66,7 @@ func parseRunFlags(command string, args []string, usage io.Writer) (*RunSettings
 	fs.StringVar(&c.CACert, "ca-cert", "", "PEM `FILE` of a private CA to trust for https targets")
 	fs.BoolVar(&c.Insecure, "insecure", false, "skip TLS certificate verification (the run says so)")
 	fs.Var(&faults, "mock-fault", "with the embedded mock: break its contract in these ways: fault `IDs` (`apiconform mock --list-faults`)")
-	fs.StringVar(&st.ReportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html (this run's only)")
+	fs.StringVar(&st.ReportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html, summary.md (this run's only)")
 	fs.Var(format, "format", "stdout `format`: text or json (the whole result)")
 	fs.BoolVar(&st.NoColor, "no-color", false, "no colours (also when stdout is not a terminal, or NO_COLOR is set)")
 	fs.Usage = func() {

@@ -62,7 +62,7 @@ func TestRunOnTheEmbeddedMock(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if want := "reports: " + dir + " (violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html)"; lastLine(out) != want {
+	if want := "reports: " + dir + " (violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html, summary.md)"; lastLine(out) != want {
 		t.Errorf("last line %q, want %q", lastLine(out), want)
 	}
 	for _, f := range report.Files {
@@ -333,7 +333,7 @@ func TestJSONFormat(t *testing.T) {
 	if res.Verdict != run.Conformant || len(res.APIs) != 1 || res.APIs[0].Counts.Passed != 18 {
 		t.Errorf("result: %s, %d API(s)", res.Verdict, len(res.APIs))
 	}
-	if !strings.Contains(errOut, "PASS    apinizer:") || lastLine(errOut) != "reports: "+dir+" (violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html)" {
+	if !strings.Contains(errOut, "PASS    apinizer:") || lastLine(errOut) != "reports: "+dir+" (violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html, summary.md)" {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }

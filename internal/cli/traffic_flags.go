@@ -30,7 +30,7 @@ func (t *trafficFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&t.strict, "strict", false, "live drift and requests outside the specs are errors, not warnings")
 	fs.BoolVar(&t.lenient, "lenient", false, "header-present requires only headers the spec marks required")
 	fs.Int64Var(&t.maxBody, "max-body", runner.DefaultMaxBodyBytes, "`bytes` of a body kept for the checks; past them, a body-within-cap warning")
-	fs.StringVar(&t.reportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html (this run's only)")
+	fs.StringVar(&t.reportDir, "report-dir", DefaultReportDir, "`DIR` for violations.json, junit.xml, coverage.json, drift.json, drift.md, report.html, summary.md (this run's only)")
 	fs.BoolVar(&t.noColor, "no-color", false, "no colours (also when stdout is not a terminal, or NO_COLOR is set)")
 }
 
