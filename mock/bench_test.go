@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,7 @@ import (
 
 // benchState is the demo state with a demo-key rate limit no benchmark reaches (the demo's is
 // 1000 requests a minute) and n more environments, env-bench0 to env-bench<n-1>, for DELETEs
-// that answer 204.
+// that answer 204; the quota leaves room for 1000 creates.
 func benchState(b *testing.B, n int) *State {
 	b.Helper()
 	state, err := DefaultState()
@@ -38,6 +39,8 @@ func benchState(b *testing.B, n int) *State {
 		state.Confluent.Environments = append(state.Confluent.Environments,
 			Environment{ID: "env-bench" + strconv.Itoa(i), DisplayName: "bench", CreatedAt: created})
 	}
+	quota := n + 1000
+	state.Confluent.EnvironmentQuota = &quota
 	return state
 }
 
@@ -281,5 +284,96 @@ func runNetHTTPClients(b *testing.B, addr string, status int, path func([]byte, 
 	close(errs)
 	for err := range errs {
 		b.Fatal(err)
+	}
+}
+
+// dumpEnvironments is the size of the state BenchmarkRequestDuringDump dumps.
+const dumpEnvironments = 200_000
+
+// BenchmarkRequestDuringDump measures the latency of GET /org/v2/environments/env-demo2 (one
+// client, one keep-alive connection, one request at a time) on a mock of 200,000 environments,
+// served on loopback as `apiconform mock` serves it:
+//
+//   - idle: nothing else runs;
+//   - dumping: another client fetches GET /_mock/state (about 25 MB of JSON) over and over
+//     meanwhile, so that every request falls somewhere in a dump.
+//
+// It reports the mean (ns/op), the median, the 99th and 99.9th percentiles and the worst
+// latency, and how many dumps completed. The state is copied under the server's lock and serialised after it is
+// released: the dumps cost CPU (this machine's two cores are shared with the dumper), but no
+// request waits for a dump to finish.
+func BenchmarkRequestDuringDump(b *testing.B) {
+	for _, dumping := range []bool{false, true} {
+		name := "idle"
+		if dumping {
+			name = "dumping"
+		}
+		b.Run(name, func(b *testing.B) {
+			state := benchState(b, dumpEnvironments)
+			addr := serveLoopback(b, state)
+			stop := make(chan struct{})
+			var dumps atomic.Int64
+			var wg sync.WaitGroup
+			if dumping {
+				started := make(chan struct{})
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					client := &http.Client{Transport: &http.Transport{}}
+					defer client.CloseIdleConnections()
+					for first := true; ; first = false {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						resp, err := client.Get("http://" + addr + "/_mock/state")
+						if first {
+							close(started)
+						}
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						_, _ = io.Copy(io.Discard, resp.Body)
+						_ = resp.Body.Close()
+						dumps.Add(1)
+					}
+				}()
+				<-started
+			}
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer conn.Close()
+			r := bufio.NewReader(conn)
+			request := []byte("GET /org/v2/environments/env-demo2 HTTP/1.1\r\nHost: " + addr + "\r\nAuthorization: " + benchAuth + "\r\n\r\n")
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for range b.N {
+				t0 := time.Now()
+				if _, err := conn.Write(request); err != nil {
+					b.Fatal(err)
+				}
+				status, err := readResponse(r)
+				if err != nil || status != http.StatusOK {
+					b.Fatalf("GET env-demo2: %d %v", status, err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			close(stop)
+			wg.Wait()
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			b.ReportMetric(ms(lat[len(lat)*999/1000]), "p99.9-ms")
+			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+			if dumping {
+				b.ReportMetric(float64(dumps.Load()), "dumps")
+			}
+		})
 	}
 }

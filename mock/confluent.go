@@ -26,11 +26,11 @@ func (c *call) deleteEnvironment(id string) response {
 	}
 	return c.locked(func(w *world, now time.Time) response {
 		cw := &w.confluent
-		_, rate, deny := c.confluentGate(cw, now, PermDeleteEnvironment, "delete the environment", id)
+		p, rate, deny := c.confluentGate(cw, now, PermDeleteEnvironment, "delete the environment", id)
 		if deny != nil {
 			return *deny
 		}
-		e, resp := c.findEnvironment(cw, id, rate)
+		e, resp := c.findEnvironment(cw, p, id, rate)
 		if e == nil {
 			return resp
 		}
@@ -44,8 +44,10 @@ func (c *call) deleteEnvironment(id string) response {
 			cw.removeEnv(id)
 		} else {
 			at := now.Add(c.s.delay).UTC()
-			e.env.Deleting, e.env.DeletedAt = true, &at
-			cw.pending++
+			changed := *e
+			changed.env.Deleting, changed.env.DeletedAt = true, &at
+			cw.replaceEnv(&changed)
+			cw.pending.push(id, at)
 		}
 		status := http.StatusNoContent
 		if c.fault(faultUndocumentedStatus) {
@@ -60,21 +62,21 @@ func (c *call) deleteEnvironment(id string) response {
 func (c *call) getEnvironment(id string) response {
 	return c.locked(func(w *world, now time.Time) response {
 		cw := &w.confluent
-		_, rate, deny := c.confluentGate(cw, now, PermDescribeEnvironment, "read the environment", id)
+		p, rate, deny := c.confluentGate(cw, now, PermDescribeEnvironment, "read the environment", id)
 		if deny != nil {
 			return *deny
 		}
-		e, resp := c.findEnvironment(cw, id, rate)
+		e, resp := c.findEnvironment(cw, p, id, rate)
 		if e == nil {
 			return resp
 		}
-		return response{status: http.StatusOK, rate: rate, body: mustJSON(c.environmentJSON(cw, &e.env))}
+		return response{status: http.StatusOK, rate: rate, body: mustJSON(c.environmentJSON(e.org, &e.env))}
 	})
 }
 
-// findEnvironment returns the environment with id, or nil and the 400 (malformed id) or 404
-// that says why not.
-func (c *call) findEnvironment(cw *confluentWorld, id string, rate *rateStatus) (*envEntry, response) {
+// findEnvironment returns the environment with id of p's organization, or nil and the 400
+// (malformed id) or 404 (none, or another organization's) that says why not.
+func (c *call) findEnvironment(cw *confluentWorld, p *principal, id string, rate *rateStatus) (*envEntry, response) {
 	if c.fault(faultLongIDServerError) && (strings.Contains(id, "/") || len(id) > 64) {
 		return nil, c.internalError()
 	}
@@ -85,8 +87,8 @@ func (c *call) findEnvironment(cw *confluentWorld, id string, rate *rateStatus) 
 			source: &errorSource{Parameter: "id"},
 		}}
 	}
-	e := cw.envs[id]
-	if e == nil {
+	e := cw.env(id)
+	if e == nil || e.org != p.org {
 		return nil, response{status: http.StatusNotFound, rate: rate, failure: &failure{
 			code: "resource_not_found", title: "Not Found", detail: "The environment '" + id + "' was not found",
 		}}
@@ -111,14 +113,14 @@ type objectMeta struct {
 	DeletedAt    *time.Time `json:"deleted_at,omitempty"`
 }
 
-func (c *call) environmentJSON(cw *confluentWorld, e *Environment) environmentJSON {
+func (c *call) environmentJSON(org *organization, e *Environment) environmentJSON {
 	return environmentJSON{
 		APIVersion: "org/v2",
 		Kind:       "Environment",
 		ID:         e.ID,
 		Metadata: objectMeta{
 			Self:         c.selfURL(e.ID),
-			ResourceName: "crn://confluent.cloud/organization=" + cw.org + "/environment=" + e.ID,
+			ResourceName: "crn://confluent.cloud/organization=" + org.id + "/environment=" + e.ID,
 			CreatedAt:    e.CreatedAt.UTC(),
 			DeletedAt:    e.DeletedAt,
 		},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math/rand/v2"
 	"mime"
 	"net/http"
 	"strconv"
@@ -14,11 +13,12 @@ import (
 
 // createEnvironment answers POST /org/v2/environments: 401, 429, 403, then 400 for a body that
 // is not a JSON object or has a field of the wrong type, 422 for a missing or empty display_name
-// (or stream_governance_config.package), else 201 with Location and the new environment.
+// (or stream_governance_config.package), 402 when the credential's organization already holds
+// as many environments as its quota allows, else 201 with Location and the new environment.
 func (c *call) createEnvironment() response {
 	return c.locked(func(w *world, now time.Time) response {
 		cw := &w.confluent
-		_, rate, deny := c.confluentGate(cw, now, PermCreateEnvironment, "create an environment", "")
+		p, rate, deny := c.confluentGate(cw, now, PermCreateEnvironment, "create an environment", "")
 		if deny != nil {
 			return *deny
 		}
@@ -26,23 +26,27 @@ func (c *call) createEnvironment() response {
 		if f != nil {
 			return response{status: status, rate: rate, failure: f}
 		}
-		e.ID = cw.newEnvID()
+		if org := p.org; org.held >= org.quota {
+			return response{status: http.StatusPaymentRequired, rate: rate, failure: &failure{
+				code: "quota_exceeded", title: "Over Quota",
+				detail: "The organization '" + org.id + "' holds " + strconv.Itoa(org.held) + " environment(s), its quota (environments_per_org) of " +
+					strconv.Itoa(org.quota) + ": delete an environment, or ask for a higher quota",
+			}}
+		}
+		e.ID = c.newEnvID(cw)
 		e.CreatedAt = now.UTC()
-		cw.addEnv(e)
-		return response{status: http.StatusCreated, rate: rate, location: c.selfURL(e.ID), body: mustJSON(c.environmentJSON(cw, &e))}
+		cw.addEnv(e, p.org)
+		created := cw.env(e.ID)
+		return response{status: http.StatusCreated, rate: rate, location: c.selfURL(e.ID), body: mustJSON(c.environmentJSON(created.org, &created.env))}
 	})
 }
 
-// newEnvID returns env- plus six random letters and digits, never an ID held before.
-func (cw *confluentWorld) newEnvID() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	for n := 6; ; n++ {
-		for try := 0; try < 16; try++ {
-			b := []byte("env-")
-			for i := 0; i < n; i++ {
-				b = append(b, alphabet[rand.IntN(len(alphabet))])
-			}
-			if id := string(b); !cw.usedIDs[id] {
+// newEnvID returns the next ID of the server's sequence that no environment of the starting
+// state holds: never an ID held before (created IDs never repeat; see envIDSequence).
+func (c *call) newEnvID(cw *confluentWorld) string {
+	for {
+		if id := c.s.envIDs.next(); !cw.startIDs[id] {
+			if _, live := cw.envs[id]; !live {
 				return id
 			}
 		}

@@ -7,7 +7,7 @@
 //     companions POST /org/v2/environments and GET /org/v2/environments/{id};
 //   - Apinizer APIOps: DELETE (undeploy) and POST (deploy) on
 //     /apiops/projects/{projectName}/apiProxies/{apiProxyName}/environments/{environmentName}/;
-//   - the inspection endpoints GET /_mock/state and POST /_mock/reset.
+//   - the inspection endpoints GET /_mock/info, GET /_mock/state and POST /_mock/reset.
 //
 // The starting state (credentials, environments, clusters, projects, proxies) is data: a YAML
 // file, by default fixtures/mock-state.yaml (see DefaultState and LoadState). New copies it; Reset
@@ -18,5 +18,9 @@
 // that must catch it and the request that shows it.
 //
 // The handler never panics on any input, is safe for concurrent use (one mutex guards the
-// state), and does no per-request work that can be done once.
+// state; a snapshot holds it only to copy what is small and take the immutable list of
+// environments), and does no per-request work that can be done once. Nothing in it grows with
+// traffic without a bound: environments stop at each organization's quota (a create beyond it
+// answers the documented 402), created IDs are a permutation of a counter (nothing remembered),
+// histories stop at MaxHistoryRecords, nothing of a request is kept (see bounds.go).
 package mock

@@ -2,8 +2,10 @@ package mock
 
 // record appends a deployment-history record and applies the retention limit: while the history
 // holds more than limit records, the oldest non-persistent record is dropped. Persistent records
-// are never dropped, so a history of persistent records may exceed the limit; when every older
-// record is persistent, the new record itself is the oldest non-persistent one and is dropped.
+// are not dropped by the limit, so a history of persistent records may exceed it; when every
+// older record is persistent, the new record itself is the oldest non-persistent one and is
+// dropped. Past max(limit, MaxHistoryRecords) records, the oldest record is dropped whatever it
+// is: the mock's memory bound.
 func (p *proxy) record(rec HistoryRecord, limit int) {
 	p.history = append(p.history, rec)
 	for len(p.history) > limit {
@@ -15,8 +17,11 @@ func (p *proxy) record(rec HistoryRecord, limit int) {
 			}
 		}
 		if oldest < 0 {
-			return
+			break
 		}
 		p.history = append(p.history[:oldest], p.history[oldest+1:]...)
+	}
+	if excess := len(p.history) - max(limit, MaxHistoryRecords); excess > 0 {
+		p.history = append(p.history[:0], p.history[excess:]...)
 	}
 }

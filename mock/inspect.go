@@ -1,8 +1,13 @@
 package mock
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"runtime"
 )
 
 // stateView is the JSON of GET /_mock/state: the state with secrets redacted, and the settings
@@ -44,21 +49,116 @@ func (c *call) mockInfo() response {
 	return response{status: http.StatusOK, body: append(body, '\n')}
 }
 
-// mockState answers GET /_mock/state.
+// mockState answers GET /_mock/state. Only the copy is made under the lock (Server.freeze); the
+// JSON is written after it is released, streamed (see writeStateJSON).
 func (c *call) mockState() response {
+	f := c.s.freeze(true)
+	if c.s.dumpHook != nil {
+		c.s.dumpHook()
+	}
 	view := stateView{
-		State: c.s.Snapshot().Redacted(),
+		State: f.s,
 		Mock: mockSettings{
 			Faults:               append([]string{}, c.s.faultIDs...),
 			HistoryLimit:         c.s.historyLimit,
 			DeletionDelaySeconds: c.s.delay.Seconds(),
 		},
 	}
-	body, err := json.MarshalIndent(view, "", "  ")
-	if err != nil {
-		return c.internalError()
+	return response{status: http.StatusOK, stream: func(w io.Writer) error { return writeStateJSON(w, view, f.envs) }}
+}
+
+// dumpYieldEvery is how many environments writeStateJSON writes between two yields of the
+// processor.
+const dumpYieldEvery = 256
+
+// writeStateJSON writes the state view, whose environments are envs (in order, nil ones
+// skipped: a frozen snapshot's), as json.MarshalIndent(view, "", "  ") would, plus a newline,
+// but without building it whole: everything but the environments is encoded at once (it is
+// small), and the environments, the part that grows with the state, one at a time from their
+// immutable entries into a buffer that is flushed as it fills. Every dumpYieldEvery environments
+// it yields the processor, so that a dump of a large state shares the CPU with the requests
+// served meanwhile.
+func writeStateJSON(w io.Writer, view stateView, envs []*envEntry) error {
+	rest := *view.State
+	n := 0
+	for _, e := range envs {
+		if e != nil {
+			n++
+			break
+		}
 	}
-	return response{status: http.StatusOK, body: append(body, '\n')}
+	if n == 0 {
+		rest.Confluent.Environments = []Environment{}
+		return writeJSONIndent(w, stateView{State: &rest, Mock: view.Mock})
+	}
+	// The rest of the state, with one placeholder environment whose JSON is found and replaced.
+	rest.Confluent.Environments = []Environment{{ID: envPlaceholder}}
+	head, err := json.MarshalIndent(stateView{State: &rest, Mock: view.Mock}, "", "  ")
+	if err != nil {
+		return err
+	}
+	mark := []byte(`"id": "` + envPlaceholder + `"`)
+	at := bytes.Index(head, mark)
+	if at < 0 {
+		return errors.New("mock: the state JSON has no environment placeholder")
+	}
+	// The placeholder object spans from the '{' before the mark to its matching '}'.
+	open := bytes.LastIndexByte(head[:at], '{')
+	end := at + bytes.IndexByte(head[at:], '}') + 1
+	lineStart := bytes.LastIndexByte(head[:open], '\n') + 1
+	prefix := string(head[lineStart:open]) // the indentation of an environment
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.Write(head[:open]); err != nil {
+		return err
+	}
+	// One encoder for every environment: its buffers are reused (Encode ends each value with a
+	// newline, which is left out).
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetIndent(prefix, "  ")
+	sep := []byte(",\n" + prefix)
+	written := 0
+	for _, e := range envs {
+		if e == nil {
+			continue
+		}
+		if written > 0 {
+			if _, err := bw.Write(sep); err != nil {
+				return err
+			}
+			if written%dumpYieldEvery == 0 {
+				runtime.Gosched()
+			}
+		}
+		written++
+		out.Reset()
+		if err := enc.Encode(&e.env); err != nil {
+			return err
+		}
+		if _, err := bw.Write(bytes.TrimSuffix(out.Bytes(), []byte{'\n'})); err != nil {
+			return err
+		}
+	}
+	if _, err := bw.Write(head[end:]); err != nil {
+		return err
+	}
+	if err := bw.WriteByte('\n'); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// envPlaceholder stands for the environments in the JSON of the rest of the state. No ID before
+// the environments can equal it: organization IDs hold no white space.
+const envPlaceholder = "the environments of apiconform's mock go here"
+
+func writeJSONIndent(w io.Writer, v any) error {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(body, '\n'))
+	return err
 }
 
 // mockReset answers POST /_mock/reset: the starting state is restored; 204.

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 )
@@ -29,6 +30,8 @@ type response struct {
 	body []byte
 	// hangUp closes the connection without answering (the hang-up fault).
 	hangUp bool
+	// stream writes a JSON body of unknown length (GET /_mock/state), after the headers.
+	stream func(io.Writer) error
 }
 
 // failure is one error of a Confluent Failure body.
@@ -107,6 +110,12 @@ func (c *call) write(resp response) {
 	}
 	if resp.allow != "" {
 		h["Allow"] = []string{resp.allow}
+	}
+	if resp.stream != nil {
+		h["Content-Type"] = []string{"application/json"}
+		c.rec.WriteHeader(resp.status)
+		_ = resp.stream(c.rec) // an error is the client gone: nothing more to send
+		return
 	}
 	var body []byte
 	switch {

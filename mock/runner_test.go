@@ -57,6 +57,7 @@ var (
 	credDemo     = &runner.Credential{Scheme: "cloud-api-key", Username: "demo-key", Password: "demo-secret"}
 	credViewer   = &runner.Credential{Scheme: "cloud-api-key", Username: "viewer-key", Password: "viewer-secret"}
 	credLimited  = &runner.Credential{Scheme: "cloud-api-key", Username: "ratelimited-key", Password: "ratelimited-secret"}
+	credQuota    = &runner.Credential{Scheme: "cloud-api-key", Username: "quota-key", Password: "quota-secret"}
 	credBadKey   = &runner.Credential{Scheme: "global-api-key", Username: "demo-key", Password: "wrong"}
 	credSTS      = &runner.Credential{Scheme: "confluent-sts-access-token", Token: "demo-sts-token"}
 	credBadSTS   = &runner.Credential{Scheme: "confluent-sts-access-token", Token: "nope"}
@@ -141,6 +142,8 @@ var conformanceSample = []struct {
 	{step{op: "createOrgV2Environment", cred: credDemo, body: `{"display_name":`}, 400},
 	{step{op: "createOrgV2Environment", body: `{"display_name":"x"}`}, 401},
 	{step{op: "createOrgV2Environment", cred: credLimited, body: `{"display_name":"x"}`}, 429},
+	{step{op: "createOrgV2Environment", cred: credQuota, body: `{"display_name":"x"}`}, 402},
+	{step{op: "getOrgV2Environment", params: env("env-demo1"), cred: credQuota}, 404},
 	{step{op: "deleteOrgV2Environment", params: env("env-demo2"), cred: credDemo}, 204},
 	{step{op: "deleteOrgV2Environment", params: env("env-demo2"), cred: credDemo}, 404},
 	{step{op: "deleteOrgV2Environment", params: env("env-demo3"), cred: credSTS}, 204},

@@ -44,7 +44,11 @@ type Server struct {
 	delay        time.Duration
 	now          func() time.Time
 	ids          *requestIDs
+	envIDs       *envIDSequence
 	log          *requestLog
+	// dumpHook, when set (by tests), runs while GET /_mock/state serialises: after the state was
+	// copied and the lock released.
+	dumpHook func()
 
 	mu sync.Mutex
 	w  *world
@@ -84,6 +88,7 @@ func New(state *State, opts Options) (*Server, error) {
 		delay:        opts.DeletionDelay,
 		now:          opts.Now,
 		ids:          newRequestIDs(),
+		envIDs:       newEnvIDSequence(),
 		log:          newRequestLog(opts.Log),
 	}
 	if s.historyLimit == 0 {
@@ -97,8 +102,9 @@ func New(state *State, opts Options) (*Server, error) {
 }
 
 // Reset restores the starting state: everything created, deleted, deployed or undeployed since
-// New is undone and every rate-limit window starts afresh. Request IDs keep counting: they stay
-// unique across resets.
+// New is undone, every organization's quota is as the starting state uses it and every
+// rate-limit window starts afresh. Request IDs and created environment IDs keep counting: they
+// stay unique across resets.
 func (s *Server) Reset() {
 	w := newWorld(s.start)
 	s.mu.Lock()
@@ -107,13 +113,20 @@ func (s *Server) Reset() {
 }
 
 // Snapshot returns a copy of the current state, secrets included (GET /_mock/state shows it with
-// secrets redacted).
+// secrets redacted). The lock is held only to copy what is small (bounded by the starting state)
+// and to take the list of environments as it is (see world.freeze); the State is built after it
+// is released, so a snapshot of a large state does not hold up the requests served meanwhile.
 func (s *Server) Snapshot() *State {
+	return s.freeze(false).state(true)
+}
+
+// freeze takes a snapshot's copy under the lock (see world.freeze).
+func (s *Server) freeze(redact bool) frozen {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.w.confluent.settle(now)
-	return s.w.snapshot(now)
+	return s.w.freeze(now, redact)
 }
 
 // ActiveFaults returns the IDs of the faults the server was built with, sorted.

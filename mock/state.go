@@ -14,8 +14,16 @@ type State struct {
 
 // ConfluentState is the Confluent Cloud side of the state.
 type ConfluentState struct {
-	// OrganizationID is used in each environment's metadata.resource_name.
+	// OrganizationID is the organization of every credential and environment that names none;
+	// it shows in each environment's metadata.resource_name.
 	OrganizationID string `yaml:"organization_id" json:"organization_id"`
+	// EnvironmentQuota is how many environments an organization may hold (Confluent's
+	// environments_per_org quota) when it sets none; nil means DefaultEnvironmentQuota. A create
+	// beyond it answers 402.
+	EnvironmentQuota *int `yaml:"environment_quota,omitempty" json:"environment_quota"`
+	// Organizations are organizations besides OrganizationID (it may be listed too, to give it
+	// its own quota).
+	Organizations []Organization `yaml:"organizations,omitempty" json:"organizations,omitempty"`
 	// RateLimit applies to every credential that sets none.
 	RateLimit     RateLimit      `yaml:"rate_limit" json:"rate_limit"`
 	APIKeys       []APIKey       `yaml:"api_keys" json:"api_keys"`
@@ -23,6 +31,19 @@ type ConfluentState struct {
 	Environments  []Environment  `yaml:"environments" json:"environments"`
 	KafkaClusters []KafkaCluster `yaml:"kafka_clusters" json:"kafka_clusters"`
 	Connectors    []Connector    `yaml:"connectors" json:"connectors"`
+}
+
+// DefaultEnvironmentQuota is the environments an organization may hold when the state sets no
+// quota. (Confluent's published default is 25; the mock's is generous, like its demo rate limit.)
+const DefaultEnvironmentQuota = 1000
+
+// Organization is a Confluent organization: credentials and environments belong to one. A
+// credential sees only its organization's environments, and a create beyond the organization's
+// quota answers 402.
+type Organization struct {
+	ID string `yaml:"id" json:"id"`
+	// EnvironmentQuota overrides ConfluentState.EnvironmentQuota when set.
+	EnvironmentQuota *int `yaml:"environment_quota,omitempty" json:"environment_quota,omitempty"`
 }
 
 // RateLimit is a per-credential rate limit: Limit requests per WindowSeconds, the window starting
@@ -50,6 +71,8 @@ type APIKey struct {
 	Permissions []string `yaml:"permissions" json:"permissions"`
 	// RateLimit overrides ConfluentState.RateLimit when set.
 	RateLimit *RateLimit `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
+	// Organization is the key's organization; empty means ConfluentState.OrganizationID.
+	Organization string `yaml:"organization,omitempty" json:"organization,omitempty"`
 }
 
 // STSToken is a Confluent STS access token, sent as a bearer token. Name identifies it where the
@@ -59,6 +82,8 @@ type STSToken struct {
 	Token       string     `yaml:"token" json:"token"`
 	Permissions []string   `yaml:"permissions" json:"permissions"`
 	RateLimit   *RateLimit `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
+	// Organization is the token's organization; empty means ConfluentState.OrganizationID.
+	Organization string `yaml:"organization,omitempty" json:"organization,omitempty"`
 }
 
 // Environment is a Confluent environment. ID matches ^env-[a-zA-Z0-9]+$.
@@ -73,6 +98,9 @@ type Environment struct {
 	// zero, it completes at DeletedAt.
 	Deleting  bool       `yaml:"deleting,omitempty" json:"deleting,omitempty"`
 	DeletedAt *time.Time `yaml:"deleted_at,omitempty" json:"deleted_at,omitempty"`
+	// Organization is the environment's organization; empty means ConfluentState.OrganizationID.
+	// It counts against that organization's quota until its deletion completes.
+	Organization string `yaml:"organization,omitempty" json:"organization,omitempty"`
 }
 
 // StreamGovernanceConfig is an environment's Stream Governance package (ESSENTIALS, ADVANCED).
@@ -164,6 +192,11 @@ func (s *State) Clone() *State {
 	c := &State{}
 	cs, ca := &c.Confluent, &c.Apinizer
 	*cs = s.Confluent
+	cs.EnvironmentQuota = clonePtr(cs.EnvironmentQuota)
+	cs.Organizations = cloneSlice(s.Confluent.Organizations)
+	for i := range cs.Organizations {
+		cs.Organizations[i].EnvironmentQuota = clonePtr(cs.Organizations[i].EnvironmentQuota)
+	}
 	cs.APIKeys = cloneSlice(s.Confluent.APIKeys)
 	for i := range cs.APIKeys {
 		cs.APIKeys[i].Permissions = cloneSlice(cs.APIKeys[i].Permissions)

@@ -151,7 +151,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if _, err := New(snap, Options{}); err != nil {
 		t.Errorf("New(Snapshot()): %v", err)
 	}
-	if len(snap.Confluent.Environments) != 5 || len(snap.Apinizer.Projects[0].Proxies[0].History) != 1 {
+	if len(snap.Confluent.Environments) != 6 || len(snap.Apinizer.Projects[0].Proxies[0].History) != 1 {
 		t.Errorf("snapshot: %d environments, history %v", len(snap.Confluent.Environments), snap.Apinizer.Projects[0].Proxies[0].History)
 	}
 }

@@ -14,6 +14,8 @@ const (
 	defaultRateLimit      = 1000
 	defaultRateWindow     = 60
 	maxRateWindow         = 366 * 24 * 3600
+	// maxEnvironmentQuota bounds a quota a state may set: what a load test may raise it to.
+	maxEnvironmentQuota = 10_000_000
 )
 
 // problem is one thing wrong with a state, at a path of YAML keys (string) and sequence indices
@@ -130,10 +132,40 @@ func validate(s *State) []problem {
 	return v.problems
 }
 
+func (v *validator) quota(q *int, path ...any) {
+	if q != nil && (*q < 0 || *q > maxEnvironmentQuota) {
+		v.add("environment_quota must be between 0 and "+strconv.Itoa(maxEnvironmentQuota), path...)
+	}
+}
+
+// organization checks that an organization field names organization_id or one of
+// confluent.organizations (empty: organization_id).
+func (v *validator) organization(orgs map[string]bool, org string, path ...any) {
+	if org != "" && !orgs[org] {
+		v.add(fmt.Sprintf("organization %q is not confluent.organization_id nor one of confluent.organizations", org), path...)
+	}
+}
+
 func (v *validator) confluent(c *ConfluentState) {
 	root := "confluent"
 	if c.RateLimit != (RateLimit{}) {
 		v.rateLimit(&c.RateLimit, root, "rate_limit")
+	}
+	v.quota(c.EnvironmentQuota, root, "environment_quota")
+	defaultOrg := c.OrganizationID
+	if defaultOrg == "" {
+		defaultOrg = defaultOrganizationID
+	}
+	orgs := map[string]bool{defaultOrg: true}
+	listed := map[string]bool{}
+	for i, o := range c.Organizations {
+		p := []any{root, "organizations", i}
+		if v.nonEmpty(o.ID, "id", append(p, "id")...) && strings.IndexFunc(o.ID, unicode.IsSpace) >= 0 {
+			v.add(fmt.Sprintf("id %q holds white space", o.ID), append(p, "id")...)
+		}
+		v.unique(listed, o.ID, "organization id", append(p, "id")...)
+		v.quota(o.EnvironmentQuota, append(p, "environment_quota")...)
+		orgs[o.ID] = true
 	}
 	keys := map[string]bool{}
 	for i, k := range c.APIKeys {
@@ -145,6 +177,7 @@ func (v *validator) confluent(c *ConfluentState) {
 		v.nonEmpty(k.Secret, "secret", append(p, "secret")...)
 		v.perms(k.Permissions, confluentPerms, append(p, "permissions")...)
 		v.rateLimit(k.RateLimit, append(p, "rate_limit")...)
+		v.organization(orgs, k.Organization, append(p, "organization")...)
 	}
 	names, tokens := map[string]bool{}, map[string]bool{}
 	for i, t := range c.STSTokens {
@@ -155,6 +188,7 @@ func (v *validator) confluent(c *ConfluentState) {
 		v.unique(tokens, t.Token, "token", append(p, "token")...)
 		v.perms(t.Permissions, confluentPerms, append(p, "permissions")...)
 		v.rateLimit(t.RateLimit, append(p, "rate_limit")...)
+		v.organization(orgs, t.Organization, append(p, "organization")...)
 	}
 	envs := map[string]bool{}
 	for i, e := range c.Environments {
@@ -170,6 +204,7 @@ func (v *validator) confluent(c *ConfluentState) {
 		if e.DeletedAt != nil && !e.Deleting {
 			v.add("deleted_at is set but deleting is not", append(p, "deleted_at")...)
 		}
+		v.organization(orgs, e.Organization, append(p, "organization")...)
 	}
 	clusters := map[string]bool{}
 	for i, k := range c.KafkaClusters {
@@ -247,6 +282,14 @@ func (v *validator) apinizer(a *ApinizerState) {
 			}
 		}
 	}
+}
+
+// orDefaultQuota returns *q, or def when q is nil.
+func orDefaultQuota(q *int, def int) int {
+	if q == nil {
+		return def
+	}
+	return *q
 }
 
 // sortedKeys returns the keys of m, sorted.

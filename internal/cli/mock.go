@@ -21,6 +21,22 @@ import (
 // shutdownTimeout bounds how long the mock waits for requests in flight when it is stopped.
 const shutdownTimeout = 5 * time.Second
 
+// The mock's server timeouts (each a flag of `apiconform mock`; docs/mock.md, "Bounds"): no
+// client holds a connection or a request forever, whatever it sends or how slowly it reads.
+const (
+	// defaultReadHeaderTimeout bounds reading a request's headers (slowloris).
+	defaultReadHeaderTimeout = 10 * time.Second
+	// defaultReadTimeout bounds reading a whole request, body included (at most 1 MiB): a body
+	// trickled a byte a second is cut after it.
+	defaultReadTimeout = 30 * time.Second
+	// defaultWriteTimeout bounds a request from the end of its headers to the end of its
+	// response: reading the body, answering, and a slow reader of a response (the largest is a
+	// GET /_mock/state of a large state, or the oversized-body fault's 11 MiB).
+	defaultWriteTimeout = 60 * time.Second
+	// defaultIdleTimeout bounds a keep-alive connection waiting for its next request.
+	defaultIdleTimeout = 2 * time.Minute
+)
+
 // runMock serves the reference mock until SIGINT or SIGTERM.
 func runMock(args []string, stdout, stderr io.Writer) int {
 	return runMockUntilSignal(args, stdout, stderr, nil)
@@ -47,6 +63,10 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	historyLimit := fs.Int("history-limit", mock.DefaultHistoryLimit, "Apinizer deployment-history retention per proxy (`N` records)")
 	deletionDelay := fs.Duration("deletion-delay", 0, "how long a deleted Confluent environment stays \"being deleted\" (a DELETE then answers 409); 0 deletes at once")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	readHeaderTimeout := fs.Duration("read-header-timeout", defaultReadHeaderTimeout, "cut a connection whose request headers take longer than this `duration` to arrive")
+	readTimeout := fs.Duration("read-timeout", defaultReadTimeout, "cut a connection whose whole request (headers and body) takes longer than this `duration` to arrive")
+	writeTimeout := fs.Duration("write-timeout", defaultWriteTimeout, "cut a connection whose request takes longer than this `duration` from the end of its headers to the end of its response")
+	idleTimeout := fs.Duration("idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle for this `duration`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: apiconform mock [flags]\n\n"+
 			"Serves the reference mock of the Confluent Cloud org/v2 and Apinizer APIOps APIs, with\n"+
@@ -66,6 +86,15 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	if *deletionDelay < 0 {
 		fmt.Fprintf(stderr, "apiconform mock: --deletion-delay %s: must not be negative\n", *deletionDelay)
 		return ExitSetup
+	}
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"read-header-timeout", *readHeaderTimeout}, {"read-timeout", *readTimeout}, {"write-timeout", *writeTimeout}, {"idle-timeout", *idleTimeout}} {
+		if t.d <= 0 {
+			fmt.Fprintf(stderr, "apiconform mock: --%s %s: must be positive (no timeout would let a client hold a connection forever)\n", t.flag, t.d)
+			return ExitSetup
+		}
 	}
 	state, err := loadMockState(*stateFile)
 	if err != nil {
@@ -92,8 +121,11 @@ func serveMock(ctx context.Context, args []string, stdout, stderr io.Writer, rea
 	}
 	hs := &http.Server{
 		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: *readHeaderTimeout,
+		ReadTimeout:       *readTimeout,
+		WriteTimeout:      *writeTimeout,
+		IdleTimeout:       *idleTimeout,
+		MaxHeaderBytes:    http.DefaultMaxHeaderBytes, // 1 MiB: larger headers get 431
 		ErrorLog:          log.New(stderr, "apiconform mock: ", 0),
 	}
 	where := "http://" + ln.Addr().String()

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,6 +54,10 @@ func TestMockSetupErrors(t *testing.T) {
 		{[]string{"--state", bad}, bad + ":3: confluent.environments[0].id"},
 		{[]string{"--history-limit", "0"}, "--history-limit 0"},
 		{[]string{"--deletion-delay", "-1s"}, "must not be negative"},
+		{[]string{"--read-timeout", "0s"}, "--read-timeout 0s: must be positive"},
+		{[]string{"--write-timeout", "-1s"}, "--write-timeout -1s: must be positive"},
+		{[]string{"--idle-timeout", "0s"}, "--idle-timeout 0s: must be positive"},
+		{[]string{"--read-header-timeout", "0s"}, "--read-header-timeout 0s: must be positive"},
 		{[]string{"--addr", "127.0.0.1:notaport"}, "cannot listen on 127.0.0.1:notaport"},
 	}
 	for _, tt := range tests {
@@ -225,5 +231,85 @@ func TestMockStopsOnSignal(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the mock did not stop on SIGTERM")
+	}
+}
+
+// trickle writes head at once, then the bytes of rest one at a time every interval, until the
+// connection refuses them. It returns how long the connection took to be closed (a read that
+// ends), what was read, and whether every byte went out (the trickle ended first).
+func trickle(t *testing.T, addr, head, rest string, interval time.Duration) (closedAfter time.Duration, read string, finished bool) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	began := time.Now()
+	if _, err := conn.Write([]byte(head)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool, 1)
+	stop := make(chan struct{})
+	go func() {
+		for i := 0; i < len(rest); i++ {
+			select {
+			case <-stop:
+				done <- false
+				return
+			case <-time.After(interval):
+			}
+			if _, err := conn.Write([]byte{rest[i]}); err != nil {
+				done <- false
+				return
+			}
+		}
+		done <- true
+	}()
+	// The server closes the connection: the read ends (EOF, or a reset). The deadline is only a
+	// guard against a test that would hang: it is the trickle's own length.
+	_ = conn.SetReadDeadline(time.Now().Add(interval*time.Duration(len(rest)) + 5*time.Second))
+	data, _ := io.ReadAll(conn)
+	closedAfter = time.Since(began)
+	close(stop)
+	return closedAfter, string(data), <-done
+}
+
+// TestMockTimeouts: a body trickled a byte a second is cut at --read-timeout, headers trickled
+// are cut at --read-header-timeout, an idle keep-alive connection is closed at --idle-timeout:
+// each long before the trickle would end (a minute).
+func TestMockTimeouts(t *testing.T) {
+	base, _ := startMock(t, "--quiet", "--read-header-timeout", "1s", "--read-timeout", "2s", "--idle-timeout", "1s", "--write-timeout", "5s")
+	addr := strings.TrimPrefix(base, "http://")
+	const trickleFor = 60 // bytes, one a second: a minute
+	bound := 6 * time.Second
+	t.Run("body", func(t *testing.T) {
+		t.Parallel()
+		head := "POST /org/v2/environments HTTP/1.1\r\nHost: " + addr + "\r\nAuthorization: Basic ZGVtby1rZXk6ZGVtby1zZWNyZXQ=\r\n" +
+			"Content-Type: application/json\r\nContent-Length: " + strconv.Itoa(trickleFor) + "\r\n\r\n"
+		after, read, finished := trickle(t, addr, head, strings.Repeat(" ", trickleFor), time.Second)
+		if finished || after > bound {
+			t.Fatalf("a body trickled a byte a second: the connection was closed after %v (finished: %v), want within %v (--read-timeout 2s)", after.Round(time.Millisecond), finished, bound)
+		}
+		if read != "" && !strings.HasPrefix(read, "HTTP/1.1 400 ") {
+			t.Errorf("the answer to the cut request: %q, want a 400 or none", read)
+		}
+	})
+	t.Run("headers", func(t *testing.T) {
+		t.Parallel()
+		after, _, finished := trickle(t, addr, "GET /_mock/info HTTP/1.1\r\n", strings.Repeat("X-Slow: 1\r\n", trickleFor/10), time.Second)
+		if finished || after > bound {
+			t.Fatalf("headers trickled a byte a second: the connection was closed after %v (finished: %v), want within %v (--read-header-timeout 1s)", after.Round(time.Millisecond), finished, bound)
+		}
+	})
+	t.Run("idle", func(t *testing.T) {
+		t.Parallel()
+		// One request, then nothing: the keep-alive connection is closed once idle for 1 s.
+		after, read, _ := trickle(t, addr, "GET /_mock/info HTTP/1.1\r\nHost: "+addr+"\r\n\r\n", strings.Repeat(" ", trickleFor), time.Hour)
+		if after > bound || !strings.HasPrefix(read, "HTTP/1.1 200 ") {
+			t.Fatalf("an idle connection was closed after %v, want within %v (--idle-timeout 1s); read %q", after.Round(time.Millisecond), bound, read)
+		}
+	})
+	if g, _, _ := httpDo(t, "GET", base+"/_mock/info", ""); g != 200 {
+		t.Errorf("the mock after the cuts: %d", g)
 	}
 }

@@ -54,8 +54,8 @@ func TestRunOnTheEmbeddedMock(t *testing.T) {
 		"apiconform confluent: target http://127.0.0.1:", "(embedded mock)",
 		"PASS    confluent: delete an environment with a cloud API key",
 		"PASS    apinizer: undeploy with no body uses the defaults",
-		"confluent: 22 passed, 0 failed, 0 not run, 0 skipped", "apinizer: 18 passed, 0 failed, 0 not run, 0 skipped",
-		"Live drift (confluent): none: all 29 response(s) stayed within the pinned spec",
+		"confluent: 23 passed, 0 failed, 0 not run, 0 skipped", "apinizer: 18 passed, 0 failed, 0 not run, 0 skipped",
+		"Live drift (confluent): none: all 30 response(s) stayed within the pinned spec",
 		"verdict: conformant (exit 0)",
 	} {
 		if !strings.Contains(out, want) {
@@ -256,7 +256,7 @@ func TestContractOnlyAgainstARefusingTarget(t *testing.T) {
 	for _, want := range []string{
 		"not run (2):",
 		"  - confluent: create and delete with a global API key: step 1 (createOrgV2Environment): answered 400, not the 201 the next steps need",
-		"confluent: 20 passed, 0 failed, 2 not run, 0 skipped",
+		"confluent: 21 passed, 0 failed, 2 not run, 0 skipped",
 		"verdict: conformant (exit 0)",
 	} {
 		if !strings.Contains(out, want) {

@@ -259,7 +259,7 @@ func TestRevalidateAgainstVendorRevisions(t *testing.T) {
 		if len(parts) == 0 {
 			parts = []string{"none"}
 		}
-		if !strings.Contains(out, "confluent: 29 exchange(s) checked") {
+		if !strings.Contains(out, "confluent: 30 exchange(s) checked") {
 			t.Errorf("%s: not every exchange was checked:\n%s", name, out)
 		}
 		rows = append(rows, fmt.Sprintf("| `%s` | %d | %s |", name, code, strings.Join(parts, ", ")))
