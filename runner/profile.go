@@ -1,0 +1,140 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+)
+
+// ProfileExtension is the OpenAPI extension at the root of a spec that holds its API profile.
+const ProfileExtension = "x-apiconform"
+
+// Profile is what makes an API more than its spec, as data: the names of the headers and body
+// fields that the generic checks hold to semantics the spec states only in prose. It is read from
+// the spec's x-apiconform extension, or from a profile file (ReadProfile). A check whose part of
+// the profile is absent stays silent: an API without a rate-limit profile is not held to
+// rate-limit semantics.
+type Profile struct {
+	// RequestIDHeader names the response header that identifies each response
+	// (request-id-unique; the request ID in every finding).
+	RequestIDHeader string `yaml:"request-id-header" json:"request-id-header,omitempty"`
+	// RateLimit names the rate-limit headers and how Reset is expressed (ratelimit-semantics).
+	RateLimit *RateLimitProfile `yaml:"rate-limit" json:"rate-limit,omitempty"`
+	// ErrorStatus says where an error body carries its HTTP status (error-status-match).
+	ErrorStatus *ErrorStatusProfile `yaml:"error-status" json:"error-status,omitempty"`
+	// ErrorCode says where an error body carries its code, checked against the response's list
+	// of known codes (drift-enum).
+	ErrorCode *ErrorCodeProfile `yaml:"error-code" json:"error-code,omitempty"`
+	// ExtensibleEnumExtension names the schema extension that lists the known values of an open
+	// set (e.g. x-extensible-enum): a value outside it is live drift (drift-enum).
+	ExtensibleEnumExtension string `yaml:"extensible-enum-extension" json:"extensible-enum-extension,omitempty"`
+	// ContractHeaderPrefixes are header name prefixes that count as contract: an undocumented one
+	// is live drift (drift-header). Case does not matter.
+	ContractHeaderPrefixes []string `yaml:"contract-header-prefixes" json:"contract-header-prefixes,omitempty"`
+}
+
+// RateLimitProfile names an API's rate-limit headers.
+type RateLimitProfile struct {
+	LimitHeader      string `yaml:"limit-header" json:"limit-header,omitempty"`
+	RemainingHeader  string `yaml:"remaining-header" json:"remaining-header,omitempty"`
+	ResetHeader      string `yaml:"reset-header" json:"reset-header,omitempty"`
+	RetryAfterHeader string `yaml:"retry-after-header" json:"retry-after-header,omitempty"`
+	// Reset is how ResetHeader is expressed: ResetRelativeSeconds (the default) or
+	// ResetEpochSeconds.
+	Reset string `yaml:"reset" json:"reset,omitempty"`
+}
+
+// How a rate-limit reset header is expressed.
+const (
+	ResetRelativeSeconds = "relative-seconds"
+	ResetEpochSeconds    = "epoch-seconds"
+)
+
+// ErrorStatusProfile says where an error body carries its status: Items is the property that
+// holds an array of error objects, and Field the property of each that holds the status as a
+// string ({"errors": [{"status": "404"}]}). Items empty: Field is a property of the body itself.
+type ErrorStatusProfile struct {
+	Items string `yaml:"items" json:"items,omitempty"`
+	Field string `yaml:"field" json:"field"`
+}
+
+// ErrorCodeProfile says where an error body carries its code (Field, a property of the body) and
+// which extension of the response schema lists the codes the vendor is known to send
+// (KnownCodesExtension, e.g. x-known-codes).
+type ErrorCodeProfile struct {
+	Field               string `yaml:"field" json:"field"`
+	KnownCodesExtension string `yaml:"known-codes-extension" json:"known-codes-extension"`
+}
+
+// ReadProfile reads a profile file (YAML or JSON, the shape of Profile); errors name the file
+// and, for YAML problems, the line.
+func ReadProfile(path string) (*Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", path, err)
+	}
+	return ParseProfile(data, path)
+}
+
+// ParseProfile parses a profile; name says where it comes from in errors.
+func ParseProfile(data []byte, name string) (*Profile, error) {
+	var p Profile
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("profile %s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := p.validate(); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", name, err)
+	}
+	return &p, nil
+}
+
+// profileOf reads the profile of a spec from its x-apiconform extension, or nil.
+func profileOf(name string, doc *openapi3.T) (*Profile, error) {
+	raw, ok := doc.Extensions[ProfileExtension]
+	if !ok {
+		return nil, nil
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: %s: %w", name, ProfileExtension, err)
+	}
+	return ParseProfile(data, "of spec "+name+" ("+ProfileExtension+")")
+}
+
+// validate checks what a profile says is complete and well-formed.
+func (p *Profile) validate() error {
+	if rl := p.RateLimit; rl != nil {
+		switch rl.Reset {
+		case "":
+			rl.Reset = ResetRelativeSeconds
+		case ResetRelativeSeconds, ResetEpochSeconds:
+		default:
+			return fmt.Errorf("rate-limit.reset %q: want %s or %s", rl.Reset, ResetRelativeSeconds, ResetEpochSeconds)
+		}
+		for _, h := range []*string{&rl.LimitHeader, &rl.RemainingHeader, &rl.ResetHeader, &rl.RetryAfterHeader} {
+			*h = strings.TrimSpace(*h)
+		}
+		if rl.LimitHeader == "" && rl.RemainingHeader == "" && rl.ResetHeader == "" && rl.RetryAfterHeader == "" {
+			return fmt.Errorf("rate-limit names no header")
+		}
+	}
+	if es := p.ErrorStatus; es != nil && es.Field == "" {
+		return fmt.Errorf("error-status.field is empty: name the property that holds the status")
+	}
+	if ec := p.ErrorCode; ec != nil && (ec.Field == "" || ec.KnownCodesExtension == "") {
+		return fmt.Errorf("error-code needs field and known-codes-extension")
+	}
+	p.RequestIDHeader = strings.TrimSpace(p.RequestIDHeader)
+	for i, pre := range p.ContractHeaderPrefixes {
+		p.ContractHeaderPrefixes[i] = http.CanonicalHeaderKey(strings.TrimSpace(pre))
+	}
+	return nil
+}

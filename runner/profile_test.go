@@ -1,0 +1,49 @@
+package runner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/apiconform/apiconform/specs"
+)
+
+func TestParseProfile(t *testing.T) {
+	for _, tt := range []struct {
+		name, yaml, wantErr string
+	}{
+		{"complete", "request-id-header: X-Req\nrate-limit: {limit-header: L, remaining-header: R, reset-header: S, reset: epoch-seconds}\nerror-status: {items: errors, field: status}\n", ""},
+		{"empty is no profile of anything", "{}\n", ""},
+		{"an unknown key", "request-id-headr: X\n", "field request-id-headr not found"},
+		{"a bad reset", "rate-limit: {reset-header: S, reset: minutes}\n", `rate-limit.reset "minutes": want relative-seconds or epoch-seconds`},
+		{"rate limits with no header", "rate-limit: {reset: relative-seconds}\n", "rate-limit names no header"},
+		{"an error status without a field", "error-status: {items: errors}\n", "error-status.field is empty"},
+		{"an error code without its extension", "error-code: {field: error}\n", "error-code needs field and known-codes-extension"},
+		{"not YAML", "request-id-header: [\n", "profile p.yaml: line"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParseProfile([]byte(tt.yaml), "p.yaml")
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "profile p.yaml: ")):
+				t.Fatalf("want an error naming p.yaml with %q, got %v", tt.wantErr, err)
+			case tt.wantErr == "" && tt.name == "complete" && (p.RateLimit.Reset != ResetEpochSeconds || p.ErrorStatus.Items != "errors"):
+				t.Errorf("parsed %+v", p)
+			}
+		})
+	}
+}
+
+// TestEmbeddedSpecsCarryTheirProfiles: each embedded spec holds its API's profile, as data.
+func TestEmbeddedSpecsCarryTheirProfiles(t *testing.T) {
+	for _, name := range specs.Names() {
+		doc, err := specs.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := profileOf(name, doc)
+		if err != nil || p == nil || p.RequestIDHeader == "" || len(p.ContractHeaderPrefixes) == 0 {
+			t.Errorf("%s: profile %+v, %v", name, p, err)
+		}
+	}
+}
