@@ -89,20 +89,24 @@ conform:
 # Benchmarks talk only to 127.0.0.1. Packages run one at a time (-p 1): two benchmark binaries
 # at once on a 2-core machine would measure each other. The figures: docs/performance.md.
 COUNT      ?= 6
-BENCH_PKGS := ./specs ./runner ./mock ./suites/bench
+BENCH_PKGS := ./specs ./runner ./mock ./internal/cli ./proxy ./probe ./suites/bench
 BENCHSTAT  := $(GO) run golang.org/x/perf/cmd/benchstat
 # The figures the targets are about (docs/performance.md), printed again at the end.
 BENCH_TARGETS := (.fullname:/^SpecLoad\/[a-z]+\/all-/ .unit:sec/op) \
 	OR (.name:Check .unit:sec/op) \
 	OR (.name:Exchange .unit:(sec/op OR roundtrip-ns/op OR check-ns/op OR check-%-of-roundtrip)) \
 	OR (.fullname:/^DeleteLoopback\// .unit:req/s) \
-	OR (.name:(Run OR Suite) .unit:(wall-ms OR peak-RSS-MiB))
+	OR (.name:(Run OR Suite) .unit:(wall-ms OR peak-RSS-MiB)) \
+	OR (.name:Validate .unit:exchanges/s) \
+	OR (.name:ValidateLargeHAR .unit:(validate-exchanges/s OR validate-peak-RSS-MiB OR validate-wall-s OR validate-cpu-s)) \
+	OR (.name:(ProxyOverhead OR ProxyFloor) .unit:(direct-ns/exchange OR proxied-ns/exchange OR proxy-x-direct)) \
+	OR (.name:Probe .unit:req/s)
 
 .PHONY: bench
 ## bench: the performance figures: benchmarks into reports/bench.txt, printed through benchstat
 bench:
 	@mkdir -p $(REPORTS)
-	@echo "running the benchmarks of $(BENCH_PKGS), $(COUNT) times each (about $(COUNT) x 45 s) ..."
+	@echo "running the benchmarks of $(BENCH_PKGS), $(COUNT) times each (about $(COUNT) x 65 s) ..."
 	@$(GO) test -p 1 -run '^$$' -bench . -benchmem -count $(COUNT) $(BENCH_PKGS) > $(REPORTS)/bench.txt \
 		|| { cat $(REPORTS)/bench.txt; exit 1; }
 	$(BENCHSTAT) $(REPORTS)/bench.txt

@@ -98,11 +98,21 @@ func New(o Options) (*Proxy, error) {
 		Rewrite:        func(pr *httputil.ProxyRequest) { pr.SetURL(o.Upstream) },
 		Transport:      &runner.Guard{Next: next, AllowDestructive: o.AllowDestructive},
 		FlushInterval:  -1, // stream as it comes
+		BufferPool:     copyBuffers,
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.errorHandler,
 	}
 	return p, nil
 }
+
+// copyBuffers are the 32 KiB buffers the ReverseProxy copies bodies with, reused across
+// exchanges rather than allocated for each (they were a third of the proxy's CPU, in GC).
+var copyBuffers = &bufferPool{pool: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+
+type bufferPool struct{ pool sync.Pool }
+
+func (b *bufferPool) Get() []byte  { return *b.pool.Get().(*[]byte) }
+func (b *bufferPool) Put(p []byte) { b.pool.Put(&p) }
 
 // flight is one exchange passing through.
 type flight struct {

@@ -75,11 +75,16 @@ type harContent struct {
 func (e *harEntry) reset() {
 	req, resp := e.Request, e.Response
 	*e = harEntry{}
+	// encoding/json decodes list items into the elements already there: an item that lacks a
+	// name or a value would keep the previous entry's (a credential, under another name). The
+	// whole backing array is cleared before it is reused.
 	if req != nil {
+		clear(req.Headers[:cap(req.Headers)])
 		*req = harRequest{Headers: req.Headers[:0]}
 		e.Request = req
 	}
 	if resp != nil {
+		clear(resp.Headers[:cap(resp.Headers)])
 		*resp = harResponse{Headers: resp.Headers[:0]}
 		e.Response = resp
 	}
