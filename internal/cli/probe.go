@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -169,15 +168,9 @@ func ExecuteProbe(ctx context.Context, st *ProbeSettings, stdout, stderr io.Writ
 	}
 	report.Tail(stdout, res, opts)
 	fmt.Fprintf(stdout, "probe: %d requests sent, %d finding(s), seed %d\n", rep.Requests, len(rep.Findings), rep.Seed)
-	dir, err := filepath.Abs(st.ReportDir)
-	if err != nil {
-		dir = st.ReportDir
-	}
-	if _, err := report.Write(dir, res); err != nil {
-		fmt.Fprintf(stderr, "apiconform probe: the reports could not be written: %v\n", err)
+	if !writeReports(st.ReportDir, res, stdout, stderr, "apiconform probe") {
 		return ExitSetup
 	}
-	fmt.Fprintf(stdout, "reports: %s (%s)\n", dir, strings.Join(report.Files, ", "))
 	return res.ExitCode
 }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -157,15 +156,9 @@ func Execute(ctx context.Context, st *RunSettings, stdout, stderr io.Writer) int
 	} else {
 		report.Summary(stdout, res, opts)
 	}
-	dir, err := filepath.Abs(st.ReportDir)
-	if err != nil {
-		dir = st.ReportDir
-	}
-	if _, err := report.Write(dir, res); err != nil {
-		fmt.Fprintf(stderr, "apiconform run: the reports could not be written: %v\n", err)
+	if !writeReports(st.ReportDir, res, progress, stderr, "apiconform run") {
 		return ExitSetup
 	}
-	fmt.Fprintf(progress, "reports: %s (%s)\n", dir, strings.Join(report.Files, ", "))
 	return res.ExitCode
 }
 

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/apiconform/apiconform/report"
@@ -61,14 +60,5 @@ func (t *trafficFlags) config(command string) (run.Config, error) {
 func (t *trafficFlags) finish(res *run.Result, stdout, stderr io.Writer, command string) bool {
 	opts := report.TextOptions{Color: useColor(&RunSettings{NoColor: t.noColor}, stdout)}
 	report.Summary(stdout, res, opts)
-	dir, err := filepath.Abs(t.reportDir)
-	if err != nil {
-		dir = t.reportDir
-	}
-	if _, err := report.Write(dir, res); err != nil {
-		fmt.Fprintf(stderr, "%s: the reports could not be written: %v\n", command, err)
-		return false
-	}
-	fmt.Fprintf(stdout, "reports: %s (%s)\n", dir, strings.Join(report.Files, ", "))
-	return true
+	return writeReports(t.reportDir, res, stdout, stderr, command)
 }
