@@ -22,64 +22,19 @@ const largeHARBytes = 500_000_000
 // the environment deleted and the X-Request-Id.
 const harIDMark = "%ID%"
 
-// largeHAREntries are the mock's typical exchanges as Chrome exports them, the same as
-// internal/cli's BenchmarkValidate reads (benchHAREntries there; test files of two packages
-// cannot share them): a Confluent DELETE answered 204 with X-Request-Id and the rate-limit
-// headers, a Confluent DELETE of an unknown environment answered 404 with a Failure body, an
-// Apinizer undeploy answered 200 with a deploymentResult envelope; each with the browser's
-// headers, a credential, timings and Chrome's "_" fields. All conformant. About 2.6 KB each.
-var largeHAREntries = []string{
-	`{"_initiator":{"type":"script","stack":{"callFrames":[{"functionName":"deleteEnvironment","scriptId":"31","url":"https://console.example.com/static/js/main.4f1c2e.js","lineNumber":0,"columnNumber":182733}]}},"_priority":"High","_resourceType":"fetch","cache":{},"connection":"443","pageref":"page_1",` +
-		`"request":{"method":"DELETE","url":"https://api.confluent.cloud/org/v2/environments/env-` + harIDMark + `","httpVersion":"http/2.0","headers":[` +
-		`{"name":":authority","value":"api.confluent.cloud"},{"name":":method","value":"DELETE"},{"name":":path","value":"/org/v2/environments/env-` + harIDMark + `"},{"name":":scheme","value":"https"},` +
-		`{"name":"accept","value":"application/json"},{"name":"accept-encoding","value":"gzip, deflate, br, zstd"},{"name":"accept-language","value":"en-US,en;q=0.9"},` +
-		`{"name":"authorization","value":"Basic ZGVtby1rZXk6ZGVtby1zZWNyZXQ="},{"name":"origin","value":"https://console.example.com"},{"name":"priority","value":"u=1, i"},{"name":"referer","value":"https://console.example.com/"},` +
-		`{"name":"sec-ch-ua","value":"\"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\""},{"name":"sec-ch-ua-mobile","value":"?0"},{"name":"sec-ch-ua-platform","value":"\"Linux\""},` +
-		`{"name":"sec-fetch-dest","value":"empty"},{"name":"sec-fetch-mode","value":"cors"},{"name":"sec-fetch-site","value":"cross-site"},` +
-		`{"name":"user-agent","value":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}],` +
-		`"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},` +
-		`"response":{"status":204,"statusText":"","httpVersion":"http/2.0","headers":[` +
-		`{"name":"access-control-allow-origin","value":"https://console.example.com"},{"name":"date","value":"Mon, 30 Nov 2026 09:12:01 GMT"},` +
-		`{"name":"x-ratelimit-limit","value":"1000"},{"name":"x-ratelimit-remaining","value":"999"},{"name":"x-ratelimit-reset","value":"60"},` +
-		`{"name":"x-request-id","value":"c47bf112-0b41-5dd2-0000-` + harIDMark + `"}],` +
-		`"cookies":[],"content":{"size":0,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":0,"_transferSize":183,"_error":null,"_fetchedViaServiceWorker":false},` +
-		`"serverIPAddress":"104.18.24.165","startedDateTime":"2026-11-30T09:12:01.123Z","time":41.53200000524521,` +
-		`"timings":{"blocked":1.2039999932050705,"dns":-1,"ssl":-1,"connect":-1,"send":0.123,"wait":39.87600000739098,"receive":0.32899999059736729,"_blocked_queueing":0.8049999932050705,"_workerStart":-1,"_workerReady":-1,"_workerFetchStart":-1,"_workerRespondWithSettled":-1}}`,
-
-	`{"_initiator":{"type":"script","stack":{"callFrames":[{"functionName":"deleteEnvironment","scriptId":"31","url":"https://console.example.com/static/js/main.4f1c2e.js","lineNumber":0,"columnNumber":182733}]}},"_priority":"High","_resourceType":"fetch","cache":{},"connection":"443","pageref":"page_1",` +
-		`"request":{"method":"DELETE","url":"https://api.confluent.cloud/org/v2/environments/env-nope","httpVersion":"http/2.0","headers":[` +
-		`{"name":":authority","value":"api.confluent.cloud"},{"name":":method","value":"DELETE"},{"name":":path","value":"/org/v2/environments/env-nope"},{"name":":scheme","value":"https"},` +
-		`{"name":"accept","value":"application/json"},{"name":"accept-encoding","value":"gzip, deflate, br, zstd"},{"name":"accept-language","value":"en-US,en;q=0.9"},` +
-		`{"name":"authorization","value":"Basic ZGVtby1rZXk6ZGVtby1zZWNyZXQ="},{"name":"origin","value":"https://console.example.com"},{"name":"priority","value":"u=1, i"},{"name":"referer","value":"https://console.example.com/"},` +
-		`{"name":"sec-ch-ua","value":"\"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\""},{"name":"sec-ch-ua-mobile","value":"?0"},{"name":"sec-ch-ua-platform","value":"\"Linux\""},` +
-		`{"name":"sec-fetch-dest","value":"empty"},{"name":"sec-fetch-mode","value":"cors"},{"name":"sec-fetch-site","value":"cross-site"},` +
-		`{"name":"user-agent","value":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}],` +
-		`"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},` +
-		`"response":{"status":404,"statusText":"","httpVersion":"http/2.0","headers":[` +
-		`{"name":"access-control-allow-origin","value":"https://console.example.com"},{"name":"content-length","value":"173"},{"name":"content-type","value":"application/json"},` +
-		`{"name":"date","value":"Mon, 30 Nov 2026 09:12:01 GMT"},{"name":"x-request-id","value":"c47bf112-0b41-5dd2-0000-` + harIDMark + `"}],` +
-		`"cookies":[],"content":{"size":173,"mimeType":"application/json","text":"{\"errors\":[{\"id\":\"c47bf112-0b41-5dd2-0000-` + harIDMark + `\",\"status\":\"404\",\"code\":\"resource_not_found\",\"title\":\"Not Found\",\"detail\":\"The environment 'env-nope' was not found\"}]}"},` +
-		`"redirectURL":"","headersSize":-1,"bodySize":173,"_transferSize":402,"_error":null,"_fetchedViaServiceWorker":false},` +
-		`"serverIPAddress":"104.18.24.165","startedDateTime":"2026-11-30T09:12:01.456Z","time":38.25099999643862,` +
-		`"timings":{"blocked":1.1009999936372042,"dns":-1,"ssl":-1,"connect":-1,"send":0.101,"wait":36.79700000691414,"receive":0.25299999862909317,"_blocked_queueing":0.7209999936372042,"_workerStart":-1,"_workerReady":-1,"_workerFetchStart":-1,"_workerRespondWithSettled":-1}}`,
-
-	`{"_initiator":{"type":"script","stack":{"callFrames":[{"functionName":"undeploy","scriptId":"18","url":"https://apinizer.example.com/static/js/app.9b2d7a.js","lineNumber":0,"columnNumber":90412}]}},"_priority":"High","_resourceType":"fetch","cache":{},"connection":"443","pageref":"page_1",` +
-		`"request":{"method":"DELETE","url":"https://apinizer.example.com/apiops/projects/DemoProject/apiProxies/petstore-api/environments/production/","httpVersion":"http/2.0","headers":[` +
-		`{"name":":authority","value":"apinizer.example.com"},{"name":":method","value":"DELETE"},{"name":":path","value":"/apiops/projects/DemoProject/apiProxies/petstore-api/environments/production/"},{"name":":scheme","value":"https"},` +
-		`{"name":"accept","value":"application/json"},{"name":"accept-encoding","value":"gzip, deflate, br, zstd"},{"name":"accept-language","value":"en-US,en;q=0.9"},` +
-		`{"name":"authorization","value":"Bearer demo-token"},{"name":"origin","value":"https://apinizer.example.com"},{"name":"priority","value":"u=1, i"},{"name":"referer","value":"https://apinizer.example.com/projects/DemoProject"},` +
-		`{"name":"sec-ch-ua","value":"\"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\""},{"name":"sec-ch-ua-mobile","value":"?0"},{"name":"sec-ch-ua-platform","value":"\"Linux\""},` +
-		`{"name":"sec-fetch-dest","value":"empty"},{"name":"sec-fetch-mode","value":"cors"},{"name":"sec-fetch-site","value":"same-origin"},` +
-		`{"name":"user-agent","value":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}],` +
-		`"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},` +
-		`"response":{"status":200,"statusText":"","httpVersion":"http/2.0","headers":[` +
-		`{"name":"content-length","value":"158"},{"name":"content-type","value":"application/json"},{"name":"date","value":"Mon, 30 Nov 2026 09:12:02 GMT"},` +
-		`{"name":"x-request-id","value":"c47bf112-0b41-5dd2-0000-` + harIDMark + `"}],` +
-		`"cookies":[],"content":{"size":158,"mimeType":"application/json","text":"{\"success\":true,\"deploymentResult\":{\"success\":true,\"deploymentResults\":[{\"environmentName\":\"production\",\"success\":true,\"message\":\"Undeployment successful\"}]}}"},` +
-		`"redirectURL":"","headersSize":-1,"bodySize":158,"_transferSize":351,"_error":null,"_fetchedViaServiceWorker":false},` +
-		`"serverIPAddress":"10.20.0.15","startedDateTime":"2026-11-30T09:12:02.007Z","time":63.90800000214949,` +
-		`"timings":{"blocked":0.9159999981224537,"dns":-1,"ssl":-1,"connect":-1,"send":0.094,"wait":62.61199999865703,"receive":0.28600000031292439,"_blocked_queueing":0.6269999981224537,"_workerStart":-1,"_workerReady":-1,"_workerFetchStart":-1,"_workerRespondWithSettled":-1}}`,
-}
+// largeHAREntries are the mock's typical exchanges as Chrome exports them, the entries
+// internal/cli's BenchmarkValidate reads too (traffic/testdata/chrome-mock-entries.txt, one per
+// line): a Confluent DELETE answered 204 with X-Request-Id and the rate-limit headers, a
+// Confluent DELETE of an unknown environment answered 404 with a Failure body, an Apinizer
+// undeploy answered 200 with a deploymentResult envelope; each with the browser's headers, a
+// credential, timings and Chrome's "_" fields. All conformant. About 2.6 KB each.
+var largeHAREntries = func() []string {
+	data, err := os.ReadFile("../../traffic/testdata/chrome-mock-entries.txt")
+	if err != nil {
+		panic(err) // a file of the repository
+	}
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
+}()
 
 // writeLargeHAR writes a Chrome HAR export of the entries above, in turn, each with its own
 // number, until the file holds at least size bytes: the entries are split at the marks once and
