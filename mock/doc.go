@@ -22,5 +22,12 @@
 // environments), and does no per-request work that can be done once. Nothing in it grows with
 // traffic without a bound: environments stop at each organization's quota (a create beyond it
 // answers the documented 402), created IDs are a permutation of a counter (nothing remembered),
-// histories stop at MaxHistoryRecords, nothing of a request is kept (see bounds.go).
+// histories stop at MaxHistoryRecords, nothing of a request is kept.
+//
+// The code is laid out by API (docs/mock.md, "Code layout"): the shared core in
+// mock/internal/core (state store, router, faults, request IDs, rate limiter, request log,
+// error writing), one package per vendor API, mock/confluent and mock/apinizer, each
+// registering its routes as http.ServeMux patterns and its part of the state on the core, and
+// this package assembling them, with the fault table, the state file and the inspection
+// endpoints.
 package mock

@@ -130,12 +130,16 @@ func TestStateJSONIsStreamedAsMarshalled(t *testing.T) {
 	empty.Confluent.Environments, empty.Confluent.KafkaClusters, empty.Confluent.Connectors = nil, nil, nil
 	for name, s := range map[string]*State{"many": state, "none": empty} {
 		t.Run(name, func(t *testing.T) {
+			// Holes in the list: deletions due before the snapshot, completed when it is taken.
+			due := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i, e := range s.Confluent.Environments {
+				if e.ID == "env-big3" || e.ID == "env-big4" || e.ID == "env-demo2" {
+					s.Confluent.Environments[i].Deleting, s.Confluent.Environments[i].DeletedAt = true, &due
+				}
+			}
 			srv, err := New(s, Options{Faults: []string{"hang-up"}, DeletionDelay: time.Second})
 			if err != nil {
 				t.Fatal(err)
-			}
-			for _, id := range []string{"env-big3", "env-big4", "env-demo2"} {
-				srv.w.confluent.removeEnv(id) // holes in the list
 			}
 			settings := mockSettings{Faults: []string{"hang-up"}, HistoryLimit: 10, DeletionDelaySeconds: 1}
 			f := srv.freeze(true)

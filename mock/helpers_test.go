@@ -10,7 +10,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/apiconform/apiconform/mock/confluent"
+	"github.com/apiconform/apiconform/mock/internal/core"
 )
+
+// What the tests use of the APIs' packages and the core.
+var (
+	validEnvID = confluent.ValidEnvID
+	mustJSON   = core.MustJSON
+)
+
+const redacted = core.Redacted
 
 // clock is a settable clock for Options.Now.
 type clock struct {

@@ -6,39 +6,6 @@ import (
 	"testing"
 )
 
-func TestHistoryRetention(t *testing.T) {
-	// Records are written as "<description><p if persistent>"; want is the history after all.
-	tests := []struct {
-		name  string
-		limit int
-		add   []string
-		want  string
-	}{
-		{"under the limit", 3, []string{"a", "b"}, "a b"},
-		{"oldest dropped first", 3, []string{"a", "b", "c", "d", "e"}, "c d e"},
-		{"persistent kept", 3, []string{"ap", "b", "c", "d"}, "ap c d"},
-		{"oldest non-persistent dropped", 3, []string{"a", "bp", "c", "dp", "e"}, "bp dp e"},
-		{"all persistent exceed the limit", 2, []string{"ap", "bp", "cp"}, "ap bp cp"},
-		{"new record dropped when all older are persistent", 2, []string{"ap", "bp", "c"}, "ap bp"},
-		{"limit one", 1, []string{"a", "b", "c"}, "c"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := &proxy{}
-			for _, d := range tt.add {
-				p.record(HistoryRecord{Description: d, Persistent: strings.HasSuffix(d, "p")}, tt.limit)
-			}
-			var got []string
-			for _, h := range p.history {
-				got = append(got, h.Description)
-			}
-			if strings.Join(got, " ") != tt.want {
-				t.Errorf("history %v, want %s", got, tt.want)
-			}
-		})
-	}
-}
-
 // TestHistoryRetentionOverHTTP: with a history limit of 3, deploy/undeploy cycles keep at most
 // three records, drop the oldest non-persistent ones first and never a persistent one.
 func TestHistoryRetentionOverHTTP(t *testing.T) {

@@ -8,6 +8,9 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+
+	"github.com/apiconform/apiconform/mock/confluent"
+	"github.com/apiconform/apiconform/mock/internal/core"
 )
 
 // stateView is the JSON of GET /_mock/state: the state with secrets redacted, and the settings
@@ -40,54 +43,64 @@ type Info struct {
 	Faults []string `json:"faults"`
 }
 
+// registerInspection adds the mock's own endpoints to the core: GET /_mock/info, GET
+// /_mock/state and POST /_mock/reset. Their errors (an unknown path under /_mock/, a wrong
+// method) are in Confluent's Failure shape, which no fault ever breaks.
+func (s *Server) registerInspection() {
+	own := &core.API{Errors: confluent.Errors}
+	rt := s.core.Router
+	rt.Claim(own, "/_mock/")
+	rt.Handle(own, "GET "+InfoPath, s.mockInfo)
+	rt.Handle(own, "GET /_mock/state", s.mockState)
+	rt.Handle(own, "POST "+ResetPath, s.mockReset)
+}
+
 // mockInfo answers GET /_mock/info: cheap whatever the size of the state.
-func (c *call) mockInfo() response {
-	body, err := json.Marshal(Info{Server: InfoServer, Faults: append([]string{}, c.s.faultIDs...)})
+func (s *Server) mockInfo(c *core.Call) core.Response {
+	body, err := json.Marshal(Info{Server: InfoServer, Faults: append([]string{}, s.faultIDs...)})
 	if err != nil {
-		return c.internalError()
+		return c.InternalError()
 	}
-	return response{status: http.StatusOK, body: append(body, '\n')}
+	return core.JSON(http.StatusOK, append(body, '\n'))
 }
 
 // mockState answers GET /_mock/state. Only the copy is made under the lock (Server.freeze); the
 // JSON is written after it is released, streamed (see writeStateJSON).
-func (c *call) mockState() response {
-	f := c.s.freeze(true)
-	if c.s.dumpHook != nil {
-		c.s.dumpHook()
+func (s *Server) mockState(*core.Call) core.Response {
+	f := s.freeze(true)
+	if s.dumpHook != nil {
+		s.dumpHook()
 	}
 	view := stateView{
 		State: f.s,
 		Mock: mockSettings{
-			Faults:               append([]string{}, c.s.faultIDs...),
-			HistoryLimit:         c.s.historyLimit,
-			DeletionDelaySeconds: c.s.delay.Seconds(),
+			Faults:               append([]string{}, s.faultIDs...),
+			HistoryLimit:         s.historyLimit,
+			DeletionDelaySeconds: s.delay.Seconds(),
 		},
 	}
-	return response{status: http.StatusOK, stream: func(w io.Writer) error { return writeStateJSON(w, view, f.envs) }}
+	return core.Response{Status: http.StatusOK, Payload: core.Payload{Stream: func(w io.Writer) error { return writeStateJSON(w, view, f.envs) }}}
 }
 
 // dumpYieldEvery is how many environments writeStateJSON writes between two yields of the
 // processor.
 const dumpYieldEvery = 256
 
-// writeStateJSON writes the state view, whose environments are envs (in order, nil ones
-// skipped: a frozen snapshot's), as json.MarshalIndent(view, "", "  ") would, plus a newline,
-// but without building it whole: everything but the environments is encoded at once (it is
-// small), and the environments, the part that grows with the state, one at a time from their
-// immutable entries into a buffer that is flushed as it fills. Every dumpYieldEvery environments
+// writeStateJSON writes the state view, whose environments are envs (a frozen snapshot's), as
+// json.MarshalIndent(view, "", "  ") would, plus a newline, but without building it whole:
+// everything but the environments is encoded at once (it is small), and the environments, the
+// part that grows with the state, one at a time from their immutable entries into a buffer that
+// is flushed as it fills. Every dumpYieldEvery environments
 // it yields the processor, so that a dump of a large state shares the CPU with the requests
 // served meanwhile.
-func writeStateJSON(w io.Writer, view stateView, envs []*envEntry) error {
+func writeStateJSON(w io.Writer, view stateView, envs confluent.Environments) error {
 	rest := *view.State
-	n := 0
-	for _, e := range envs {
-		if e != nil {
-			n++
-			break
-		}
+	empty := true
+	for range envs.All() {
+		empty = false
+		break
 	}
-	if n == 0 {
+	if empty {
 		rest.Confluent.Environments = []Environment{}
 		return writeJSONIndent(w, stateView{State: &rest, Mock: view.Mock})
 	}
@@ -118,10 +131,7 @@ func writeStateJSON(w io.Writer, view stateView, envs []*envEntry) error {
 	enc.SetIndent(prefix, "  ")
 	sep := []byte(",\n" + prefix)
 	written := 0
-	for _, e := range envs {
-		if e == nil {
-			continue
-		}
+	for env := range envs.All() {
 		if written > 0 {
 			if _, err := bw.Write(sep); err != nil {
 				return err
@@ -132,7 +142,7 @@ func writeStateJSON(w io.Writer, view stateView, envs []*envEntry) error {
 		}
 		written++
 		out.Reset()
-		if err := enc.Encode(&e.env); err != nil {
+		if err := enc.Encode(env); err != nil {
 			return err
 		}
 		if _, err := bw.Write(bytes.TrimSuffix(out.Bytes(), []byte{'\n'})); err != nil {
@@ -162,7 +172,7 @@ func writeJSONIndent(w io.Writer, v any) error {
 }
 
 // mockReset answers POST /_mock/reset: the starting state is restored; 204.
-func (c *call) mockReset() response {
-	c.s.Reset()
-	return response{status: http.StatusNoContent}
+func (s *Server) mockReset(*core.Call) core.Response {
+	s.Reset()
+	return core.Response{Status: http.StatusNoContent}
 }

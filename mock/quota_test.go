@@ -3,11 +3,8 @@ package mock
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -206,131 +203,5 @@ func TestQuotaInAStateFile(t *testing.T) {
 		if !strings.Contains(err.Error()+"\n", want+"\n") {
 			t.Errorf("error\n%v\nlacks the line %q", err, want)
 		}
-	}
-}
-
-// TestCreatedIDsNeverRepeat: the IDs of created environments have the documented form, never
-// repeat (over many more than any test creates), never take an ID of the starting state, and
-// keep counting across a reset.
-func TestCreatedIDsNeverRepeat(t *testing.T) {
-	g := newEnvIDSequence()
-	form := regexp.MustCompile(`^env-[a-z0-9]{6}$`)
-	seen := map[string]bool{}
-	for i := range 200_000 {
-		id := g.next()
-		if !form.MatchString(id) || seen[id] {
-			t.Fatalf("ID %d: %q (form or repeat)", i, id)
-		}
-		seen[id] = true
-	}
-	// Past the 36^6 six-character IDs: seven characters, still distinct.
-	span := uint64(36 * 36 * 36 * 36 * 36 * 36)
-	last, next := g.id(span-1), g.id(span)
-	if len(last) != 10 || len(next) != 11 || !validEnvID(next) {
-		t.Errorf("IDs at the end of the six-character range: %q, then %q", last, next)
-	}
-	// The permutation is one: on a small domain every value comes out once.
-	hit := map[uint64]bool{}
-	for x := range uint64(1 << 10) {
-		hit[g.permute(x, 5)] = true
-	}
-	if len(hit) != 1<<10 {
-		t.Errorf("permute over 10 bits gave %d distinct values", len(hit))
-	}
-
-	// A starting state that holds the next ID of the sequence: the create skips it.
-	state, err := DefaultState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seq := newEnvIDSequence()
-	taken := seq.id(0)
-	state.Confluent.Environments = append(state.Confluent.Environments, Environment{ID: taken, DisplayName: "taken"})
-	srv, base := start(t, state, Options{})
-	srv.envIDs = seq
-	first := createEnv(t, base, demoKey).json()["id"]
-	if first == taken || first != seq.id(1) {
-		t.Errorf("created %v; the state holds %s, the next free ID is %s", first, taken, seq.id(1))
-	}
-	srv.Reset()
-	if again := createEnv(t, base, demoKey).json()["id"]; again != seq.id(2) {
-		t.Errorf("after a reset: created %v, want %s (IDs keep counting)", again, seq.id(2))
-	}
-}
-
-// TestBounds: traffic does not grow the mock. Creates and deletes many times over the quota
-// leave the environment index no larger than the quota needs; a POST flood stops at the quota;
-// persistent history stops at MaxHistoryRecords.
-func TestBounds(t *testing.T) {
-	state, err := DefaultState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quota := 50
-	state.Confluent.EnvironmentQuota = &quota
-	state.Confluent.RateLimit = RateLimit{Limit: 1 << 30, WindowSeconds: 3600}
-	for i := range state.Confluent.APIKeys {
-		if state.Confluent.APIKeys[i].Key == "demo-key" {
-			state.Confluent.APIKeys[i].RateLimit = nil
-		}
-	}
-	srv, err := New(state, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	do := func(method, path, body string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(method, path, strings.NewReader(body))
-		r.SetBasicAuth("demo-key", "demo-secret")
-		if body != "" {
-			r.Header.Set("Content-Type", "application/json")
-		}
-		w := httptest.NewRecorder()
-		srv.ServeHTTP(w, r)
-		return w
-	}
-	statuses := map[int]int{}
-	for range 5000 {
-		statuses[do("POST", "/org/v2/environments", `{"display_name":"flood"}`).Code]++
-	}
-	if statuses[201] != quota-4 || statuses[402] != 5000-(quota-4) {
-		t.Errorf("a POST flood: %v, want %d 201 and the rest 402", statuses, quota-4)
-	}
-	// Cycles of delete and create: the live count stays at the quota, the index compacts.
-	for i := range 5000 {
-		var id string
-		for eid := range srv.w.confluent.envs {
-			if strings.HasPrefix(eid, "env-") && !strings.HasPrefix(eid, "env-demo") && eid != "env-inflight1" && eid != "env-full1" {
-				id = eid
-				break
-			}
-		}
-		if w := do("DELETE", envPath+id, ""); w.Code != 204 {
-			t.Fatalf("cycle %d: DELETE %s: %d", i, id, w.Code)
-		}
-		if w := do("POST", "/org/v2/environments", `{"display_name":"cycle"}`); w.Code != 201 {
-			t.Fatalf("cycle %d: create: %d", i, w.Code)
-		}
-	}
-	cw := &srv.w.confluent
-	if len(cw.envs) != quota+1 || cw.org.held != quota || len(cw.envList) > 2*(quota+1)+64+1 || cw.pending.len() != 0 {
-		t.Errorf("after 5000 cycles: %d live, %d held, an index of %d, %d pending", len(cw.envs), cw.org.held, len(cw.envList), cw.pending.len())
-	}
-	if n := len(srv.Snapshot().Confluent.Environments); n != quota+1 {
-		t.Errorf("the snapshot holds %d environments, want %d", n, quota+1)
-	}
-
-	p := &proxy{}
-	for i := range MaxHistoryRecords + 500 {
-		p.record(HistoryRecord{Description: strconv.Itoa(i), Persistent: true}, 10)
-	}
-	if len(p.history) != MaxHistoryRecords || p.history[0].Description != "500" {
-		t.Errorf("persistent history: %d records from %q, want %d from \"500\"", len(p.history), p.history[0].Description, MaxHistoryRecords)
-	}
-	p = &proxy{}
-	for i := range 3000 {
-		p.record(HistoryRecord{Description: strconv.Itoa(i), Persistent: i%2 == 0}, 2000)
-	}
-	if len(p.history) != 2000 {
-		t.Errorf("a history limit above MaxHistoryRecords keeps %d records, want 2000", len(p.history))
 	}
 }

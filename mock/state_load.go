@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/apiconform/apiconform/fixtures"
+	"github.com/apiconform/apiconform/mock/internal/core"
 )
 
 // DefaultStateFile is the embedded fixture DefaultState parses.
@@ -55,7 +57,7 @@ func LoadState(data []byte, file string) (*State, error) {
 	if probs := validate(&s); len(probs) > 0 {
 		out := make([]StateProblem, len(probs))
 		for i, p := range probs {
-			out[i] = StateProblem{Line: lineAt(&root, p.path), Path: pathString(p.path), Problem: p.msg}
+			out[i] = StateProblem{Line: lineAt(&root, p.Path), Path: core.PathString(p.Path), Problem: p.Msg}
 		}
 		return nil, &StateError{File: file, Problems: out}
 	}
@@ -115,11 +117,30 @@ func yamlProblem(msg string) StateProblem {
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if i := strings.Index(rest, ": "); i > 0 {
 			if n, err := strconv.Atoi(rest[:i]); err == nil {
-				return StateProblem{Line: n, Problem: strings.ReplaceAll(rest[i+2:], "mock.", "")}
+				return StateProblem{Line: n, Problem: typeNames(rest[i+2:])}
 			}
 		}
 	}
 	return StateProblem{Problem: msg}
+}
+
+// vendorType is a Go type of an API's part of the state as yaml.v3 names it in an error
+// ("confluent.APIKey").
+var vendorType = regexp.MustCompile(`\b(confluent|apinizer)\.[A-Z][A-Za-z]*`)
+
+// mockNames are the names package mock gives the types of the APIs' packages whose names differ.
+var mockNames = map[string]string{"confluent.State": "ConfluentState", "apinizer.State": "ApinizerState", "apinizer.Token": "ApinizerToken"}
+
+// typeNames names the Go types in a yaml.v3 error as package mock does, unqualified: "field x
+// not found in type APIKey".
+func typeNames(msg string) string {
+	msg = vendorType.ReplaceAllStringFunc(msg, func(t string) string {
+		if name, ok := mockNames[t]; ok {
+			return name
+		}
+		return t[strings.IndexByte(t, '.')+1:]
+	})
+	return strings.ReplaceAll(msg, "mock.", "")
 }
 
 // lineAt returns the line of the node at path (mapping keys and sequence indices) in the YAML

@@ -1,12 +1,11 @@
-package mock
+package apinizer
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"mime"
-	"strconv"
 	"strings"
+
+	"github.com/apiconform/apiconform/mock/internal/core"
 )
 
 // undeployOptions are the fields of the optional undeploy body.
@@ -16,27 +15,22 @@ type undeployOptions struct {
 }
 
 // parseUndeployOptions reads the optional undeploy body {description, persistent}. No body (or an
-// empty description) means the defaults; a null body or field is the wrong type. problem says what is wrong with a body
-// that cannot be used; unknown fields are ignored. lenientPersistent (a fault) takes a string
-// persistent as true.
+// empty description) means the defaults; a null body or field is the wrong type. problem says
+// what is wrong with a body that cannot be used; unknown fields are ignored. lenientPersistent
+// (a fault) takes a string persistent as true.
 func parseUndeployOptions(body []byte, contentType string, lenientPersistent bool) (opts undeployOptions, problem string) {
 	opts = undeployOptions{description: defaultUndeployDescription}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return opts, ""
 	}
-	if contentType != "" {
-		mt, _, err := mime.ParseMediaType(contentType)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return opts, "Content-Type (" + truncate(contentType, 64) + ") is not supported: send the body as application/json"
-		}
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil { // a null body is no object
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return opts, "Request body is not valid JSON (at byte " + strconv.FormatInt(syn.Offset, 10) + ": " + syn.Error() + ")"
-		}
+	fields, kind, detail := core.JSONObject(body, contentType)
+	switch kind {
+	case core.NotJSONMediaType:
+		return opts, detail
+	case core.NotJSON:
+		return opts, "Request body is " + detail
+	case core.NotObject: // a null body is no object
 		return opts, "Request body must be a JSON object with optional fields description (string) and persistent (boolean), not " + jsonKind(body)
 	}
 	// Neither field is nullable in the spec: a null is the wrong type, as any other.

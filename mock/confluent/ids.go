@@ -1,4 +1,4 @@
-package mock
+package confluent
 
 import (
 	"container/heap"
@@ -9,39 +9,27 @@ import (
 	"time"
 )
 
-// What in the mock could grow with traffic, and what bounds it (docs/mock.md, "Bounds"):
-//
-//   - environments: each organization's quota (ConfluentState.EnvironmentQuota, default
-//     DefaultEnvironmentQuota; at most maxEnvironmentQuota), those being deleted included;
-//   - the IDs of created environments: nothing is remembered (envIDSequence);
-//   - timed deletions (deletionQueue): at most the environments;
-//   - an Apinizer proxy's history: the history limit for non-persistent records, and
-//     MaxHistoryRecords (or the history limit, if larger) for all;
-//   - request bodies: MaxBodyBytes; log lines: maxLoggedPath; nothing of a request is kept.
-//
-// Everything else (credentials, clusters, connectors, projects, proxies) only ever shrinks from
-// the starting state.
+// What of the Confluent state could grow with traffic, and what bounds it (docs/mock.md,
+// "Bounds"): environments, each organization's quota (State.EnvironmentQuota, default
+// DefaultEnvironmentQuota; at most maxEnvironmentQuota), those being deleted included; the IDs
+// of created environments, nothing remembered (idSequence); timed deletions (deletionQueue), at
+// most the environments. Credentials, clusters and connectors only ever shrink from the
+// starting state.
 
-// MaxHistoryRecords bounds an Apinizer proxy's deployment history whatever its records: past it
-// (or past the history limit, if that is larger) the oldest record is dropped even when it is
-// persistent. Apinizer keeps persistent records for good; the mock bounds them so that
-// deploy/undeploy traffic cannot grow its memory without end.
-const MaxHistoryRecords = 1000
-
-// envIDSequence hands out the IDs of created environments: env- plus six lowercase letters and
+// idSequence hands out the IDs of created environments: env- plus six lowercase letters and
 // digits that look random, and never repeat within a server (not across resets either), with
 // nothing remembered. The nth ID is a keyed permutation of n over the 36^6 six-character IDs
 // (a Feistel network, cycle-walked into the range), so two counters never give one ID; after
 // 36^6 IDs (2.2 billion), seven characters, and so on.
-type envIDSequence struct {
+type idSequence struct {
 	key [4]uint64
 	n   atomic.Uint64
 }
 
-func newEnvIDSequence() *envIDSequence {
+func newIDSequence() *idSequence {
 	var b [32]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand.Read panics rather than fail)
-	g := &envIDSequence{}
+	g := &idSequence{}
 	for i := range g.key {
 		g.key[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}
@@ -49,14 +37,14 @@ func newEnvIDSequence() *envIDSequence {
 }
 
 // next returns a new ID.
-func (g *envIDSequence) next() string {
+func (g *idSequence) next() string {
 	return g.id(g.n.Add(1) - 1)
 }
 
 const envIDAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 // id returns the nth ID.
-func (g *envIDSequence) id(n uint64) string {
+func (g *idSequence) id(n uint64) string {
 	width, span := 6, uint64(36*36*36*36*36*36)
 	for n >= span && width < 12 { // 36^12 < 2^64: twelve characters hold any counter
 		n -= span
@@ -78,7 +66,7 @@ func (g *envIDSequence) id(n uint64) string {
 }
 
 // permute is a four-round Feistel network over 2*half bits: a bijection for any key.
-func (g *envIDSequence) permute(x uint64, half int) uint64 {
+func (g *idSequence) permute(x uint64, half int) uint64 {
 	mask := uint64(1)<<half - 1
 	l, r := x>>half&mask, x&mask
 	for _, k := range g.key {

@@ -1,4 +1,4 @@
-package mock
+package core
 
 import (
 	"io"
@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// maxLoggedPath bounds how much of a request path a log line repeats.
-const maxLoggedPath = 256
+// MaxLoggedPath bounds how much of a request path a log line or an error detail repeats.
+const MaxLoggedPath = 256
 
 // requestLog writes one line per request:
 //
@@ -29,8 +29,8 @@ func (l *requestLog) line(started time.Time, method, path string, status int, re
 		return
 	}
 	d := time.Since(started)
-	if len(path) > maxLoggedPath {
-		path = path[:maxLoggedPath] + "..."
+	if len(path) > MaxLoggedPath {
+		path = path[:MaxLoggedPath] + "..."
 	}
 	if len(method) > 16 {
 		method = method[:16] + "..."

@@ -1,4 +1,4 @@
-package mock
+package core
 
 import (
 	"crypto/rand"

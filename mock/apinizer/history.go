@@ -1,4 +1,11 @@
-package mock
+package apinizer
+
+// MaxHistoryRecords bounds an Apinizer proxy's deployment history whatever its records: past it
+// (or past the history limit, if that is larger) the oldest record is dropped even when it is
+// persistent. Apinizer keeps persistent records for good; the mock bounds them so that
+// deploy/undeploy traffic cannot grow its memory without end. (Everything else of the Apinizer
+// state, tokens, projects and proxies, never grows from the starting state.)
+const MaxHistoryRecords = 1000
 
 // record appends a deployment-history record and applies the retention limit: while the history
 // holds more than limit records, the oldest non-persistent record is dropped. Persistent records
