@@ -126,7 +126,7 @@ func Compare(base, revision *Document, opts Options) (report *Report, err error)
 	if err != nil {
 		return nil, fmt.Errorf("oasdiff cannot compare %s with %s: %w", base.File, revision.File, err)
 	}
-	found := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
+	found := checker.CheckBackwardCompatibilityUntilLevel(checkerConfig(), d, sources, checker.INFO)
 
 	report = &Report{Base: base.File, Revision: revision.File, OnlyCovered: opts.Covered != nil, Changes: []Change{}}
 	for _, d := range []*Document{base, revision} {
@@ -208,3 +208,7 @@ func sortChanges(changes []Change) {
 		return a.RevisionLocation.Line < b.RevisionLocation.Line
 	})
 }
+
+// checkerConfig is oasdiff's configuration with every check, built once: building it was about a
+// quarter of a Compare. The checks only read it.
+var checkerConfig = sync.OnceValue(func() *checker.Config { return checker.NewConfig(checker.GetAllChecks()) })
