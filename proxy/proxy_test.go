@@ -401,8 +401,8 @@ func TestProxyUnderConcurrency(t *testing.T) {
 			t.Errorf("%s recorded twice", id)
 		}
 		seen[id] = true
-		if ex.RequestID() != "req-"+id || !strings.Contains(string(ex.Response.Body), `"detail":"`+id+`"`) {
-			t.Errorf("exchange %s mixed up: request ID %s, body %s", id, ex.RequestID(), ex.Response.Body)
+		if ex.Response.Header.Get("X-Request-Id") != "req-"+id || !strings.Contains(string(ex.Response.Body), `"detail":"`+id+`"`) {
+			t.Errorf("exchange %s mixed up: request ID %s, body %s", id, ex.Response.Header.Get("X-Request-Id"), ex.Response.Body)
 		}
 	}
 	res := st.session.Result(nil)

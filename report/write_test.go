@@ -45,7 +45,7 @@ func reportExchange(op, method, path string, status int, requestID string, took 
 // reportViolation builds a violation as the Checker stamps it.
 func reportViolation(check string, sev runner.Severity, ex *runner.Exchange, msg string) runner.Violation {
 	return runner.Violation{Check: check, Severity: sev, OperationID: ex.OperationID, Method: ex.Request.Method,
-		Path: ex.Request.Path, Status: ex.Status(), RequestID: ex.RequestID(), Message: msg}
+		Path: ex.Request.Path, Status: ex.Status(), RequestID: ex.Response.Header.Get("X-Request-Id"), Message: msg}
 }
 
 // sampleRunResult is a run of two APIs. confluent: a passed scenario with a drift warning, a

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 )
@@ -28,15 +28,85 @@ type API struct {
 	headers map[string]bool
 	// reach says, for every schema of a response body, what the schemas the drift checks walk
 	// from it (itself, allOf, properties, items, transitively) hold; see walkSchema.
-	reach map[*openapi3.Schema]schemaReach
+	reach map[*openapi3.Schema]*schemaReach
+	// profile is the API's profile (an empty one when it has none), and names the canonical
+	// header names the checks look up from it.
+	profile *Profile
+	names   profileNames
 }
 
-// schemaReach is what a schema and the schemas under it hold that a drift check reports on.
+// profileNames are the header names of a profile ("" where the profile names none), and the
+// header prefixes that count as contract.
+type profileNames struct {
+	requestID, limit, remaining, reset, retryAfter headerName
+	// resetEpoch: the reset header is UTC epoch seconds, not relative seconds.
+	resetEpoch bool
+	// contractPrefixes are standard HTTP headers that carry API semantics wherever they appear,
+	// the profile's prefixes and its rate-limit headers, as net/http keys them.
+	contractPrefixes []string
+}
+
+// headerName is a header the profile names: key as net/http keys it (for look-ups), shown as
+// the profile writes it (for messages). Both are "" when the profile names none.
+type headerName struct{ key, shown string }
+
+// nameOf returns the headerName of a header the profile writes as s.
+func nameOf(s string) headerName {
+	if s == "" {
+		return headerName{}
+	}
+	return headerName{key: http.CanonicalHeaderKey(s), shown: s}
+}
+
+// standardContractHeaders are HTTP headers that carry API semantics wherever they appear, for
+// any API (RFC 9110 authentication challenges and Retry-After, RFC 8594 Sunset, the IETF
+// Deprecation and RateLimit fields).
+var standardContractHeaders = []string{"Www-Authenticate", "Retry-After", "Deprecation", "Sunset", "Ratelimit"}
+
+// namesOf works out the header names the checks read from p.
+func namesOf(p *Profile) profileNames {
+	n := profileNames{requestID: nameOf(p.RequestIDHeader)}
+	if rl := p.RateLimit; rl != nil {
+		n.limit, n.remaining, n.reset, n.retryAfter = nameOf(rl.LimitHeader), nameOf(rl.RemainingHeader), nameOf(rl.ResetHeader), nameOf(rl.RetryAfterHeader)
+		n.resetEpoch = rl.Reset == ResetEpochSeconds
+	}
+	n.contractPrefixes = append(n.contractPrefixes, standardContractHeaders...)
+	n.contractPrefixes = append(n.contractPrefixes, p.ContractHeaderPrefixes...)
+	for _, h := range []headerName{n.limit, n.remaining, n.reset, n.retryAfter} {
+		if h.key != "" && !slices.Contains(n.contractPrefixes, h.key) {
+			n.contractPrefixes = append(n.contractPrefixes, h.key)
+		}
+	}
+	return n
+}
+
+// schemaReach is what a schema and the schemas under it hold that a drift check reports on, and
+// where each drift walk goes from it.
 type schemaReach struct {
 	// openObject: a schema with named properties that allows others (drift-property).
 	openObject bool
-	// extensibleEnum: a schema with x-extensible-enum values (drift-enum).
+	// extensibleEnum: a schema with values in the profile's extensible-enum extension
+	// (drift-enum).
 	extensibleEnum bool
+	// openWalk and enumWalk are where drift-property's and drift-enum's walks go from the schema,
+	// nil where they cannot find anything.
+	openWalk, enumWalk *walkNode
+}
+
+// walkNode is a schema a drift walk visits, with what the walk descends into from it: the allOf
+// members, properties (by name) and items under which its check can find something, and nothing
+// else (walkSchema).
+type walkNode struct {
+	schema     *openapi3.Schema
+	allOf      []*walkNode
+	properties []walkProperty
+	items      *walkNode
+}
+
+// walkProperty is a property a drift walk descends into.
+type walkProperty struct {
+	name string
+	node *walkNode
 }
 
 // Operation is one operation of an API.
@@ -71,7 +141,8 @@ type responseFacts struct {
 	resp    *openapi3.Response
 	// headers are the documented headers other than Content-Type, sorted by name.
 	headers []string
-	// errorStatus is true when the body schema has errors[].status (the Confluent Failure shape).
+	// errorStatus is true when the body schema has the profile's error status field
+	// (error-status-match).
 	errorStatus bool
 
 	// What the checks would otherwise work out on every exchange:
@@ -104,13 +175,30 @@ type headerFacts struct {
 	schemaRef string           // the pointer of its schema
 }
 
-// NewAPI prepares doc (already loaded and validated, see package specs) for checking.
+// NewAPI prepares doc (already loaded and validated, see package specs) for checking, with the
+// profile in its x-apiconform extension (none: the checks that need one stay silent).
 func NewAPI(name string, doc *openapi3.T) (*API, error) {
+	return NewAPIWithProfile(name, doc, nil)
+}
+
+// NewAPIWithProfile is NewAPI with profile (a profile file, see ReadProfile) in place of the
+// spec's own; nil means the spec's own.
+func NewAPIWithProfile(name string, doc *openapi3.T, profile *Profile) (*API, error) {
 	if doc == nil || doc.Paths == nil {
 		return nil, fmt.Errorf("spec %s: no paths", name)
 	}
+	if profile == nil {
+		p, err := SpecProfile(name, doc)
+		if err != nil {
+			return nil, err
+		}
+		profile = p
+	}
+	if profile == nil {
+		profile = &Profile{}
+	}
 	registerUniqueItemsChecker.Do(func() { openapi3.RegisterArrayUniqueItemsChecker(uniqueJSONItems) })
-	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}, headers: map[string]bool{}}
+	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}, headers: map[string]bool{}, profile: profile, names: namesOf(profile)}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for method, op := range item.Operations() {
@@ -140,7 +228,7 @@ func NewAPI(name string, doc *openapi3.T) (*API, error) {
 		}
 	}
 	sort.Slice(a.sorted, func(i, j int) bool { return a.sorted[i].ID < a.sorted[j].ID })
-	a.reach = schemaReaches(a.sorted)
+	a.reach = schemaReaches(a.sorted, profile.ExtensibleEnumExtension)
 	router, err := legacy.NewRouter(serverless(doc))
 	if err != nil {
 		return nil, fmt.Errorf("spec %s: cannot build a router: %w", name, err)
@@ -149,9 +237,10 @@ func NewAPI(name string, doc *openapi3.T) (*API, error) {
 	return a, nil
 }
 
-// schemaReaches computes schemaReach for every schema under a response body of ops.
-func schemaReaches(ops []*Operation) map[*openapi3.Schema]schemaReach {
-	reach := map[*openapi3.Schema]schemaReach{}
+// schemaReaches computes schemaReach for every schema under a response body of ops; enumExt is
+// the profile's extensible-enum extension ("" when it has none).
+func schemaReaches(ops []*Operation, enumExt string) map[*openapi3.Schema]*schemaReach {
+	reach := map[*openapi3.Schema]*schemaReach{}
 	var all []*openapi3.Schema
 	var collect func(*openapi3.Schema)
 	collect = func(s *openapi3.Schema) {
@@ -161,9 +250,9 @@ func schemaReaches(ops []*Operation) map[*openapi3.Schema]schemaReach {
 		if _, seen := reach[s]; seen {
 			return
 		}
-		reach[s] = schemaReach{
+		reach[s] = &schemaReach{
 			openObject:     len(s.Properties) > 0 && !(s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has),
-			extensibleEnum: len(stringList(s.Extensions["x-extensible-enum"])) > 0,
+			extensibleEnum: enumExt != "" && len(stringList(s.Extensions[enumExt])) > 0,
 		}
 		all = append(all, s)
 		for _, c := range schemaChildren(s) {
@@ -193,13 +282,49 @@ func schemaReaches(ops []*Operation) map[*openapi3.Schema]schemaReach {
 					changed = true
 				}
 			}
-			reach[s] = r
 		}
 	}
+	planWalks(all, reach, func(r *schemaReach) **walkNode { return &r.openWalk }, func(r *schemaReach) bool { return r.openObject })
+	planWalks(all, reach, func(r *schemaReach) **walkNode { return &r.enumWalk }, func(r *schemaReach) bool { return r.extensibleEnum })
 	return reach
 }
 
-// schemaChildren are the schemas walkSchema descends into from s.
+// planWalks builds one drift walk's nodes (at, in each schemaReach): a node for every schema
+// under which the walk's check can find something (holds), linked to the nodes of its allOf
+// members, properties and items that have one.
+func planWalks(all []*openapi3.Schema, reach map[*openapi3.Schema]*schemaReach, at func(*schemaReach) **walkNode, holds func(*schemaReach) bool) {
+	for _, s := range all {
+		if r := reach[s]; holds(r) {
+			*at(r) = &walkNode{schema: s}
+		}
+	}
+	nodeOf := func(ref *openapi3.SchemaRef) *walkNode {
+		if ref == nil || ref.Value == nil {
+			return nil
+		}
+		return *at(reach[ref.Value])
+	}
+	for _, s := range all {
+		n := *at(reach[s])
+		if n == nil {
+			continue
+		}
+		for _, sub := range s.AllOf {
+			if c := nodeOf(sub); c != nil {
+				n.allOf = append(n.allOf, c)
+			}
+		}
+		for name, prop := range s.Properties {
+			if c := nodeOf(prop); c != nil {
+				n.properties = append(n.properties, walkProperty{name, c})
+			}
+		}
+		sort.Slice(n.properties, func(i, j int) bool { return n.properties[i].name < n.properties[j].name })
+		n.items = nodeOf(s.Items)
+	}
+}
+
+// schemaChildren are the schemas a drift walk can descend into from s.
 func schemaChildren(s *openapi3.Schema) []*openapi3.Schema {
 	var out []*openapi3.Schema
 	for _, sub := range s.AllOf {
@@ -218,16 +343,24 @@ func schemaChildren(s *openapi3.Schema) []*openapi3.Schema {
 	return out
 }
 
-// reachesOpenObject reports whether drift-property can find anything under s.
-func (a *API) reachesOpenObject(s *openapi3.Schema) bool {
+// openObjectWalk returns where drift-property's walk goes from s (nil: nowhere, it cannot find
+// anything there); known is false for a schema the API has no plan for.
+func (a *API) openObjectWalk(s *openapi3.Schema) (node *walkNode, known bool) {
 	r, ok := a.reach[s]
-	return !ok || r.openObject
+	if !ok {
+		return nil, false
+	}
+	return r.openWalk, true
 }
 
-// reachesExtensibleEnum reports whether drift-enum's walk can find anything under s.
-func (a *API) reachesExtensibleEnum(s *openapi3.Schema) bool {
+// extensibleEnumWalk returns where drift-enum's walk goes from s (nil: nowhere, it cannot find
+// anything there); known is false for a schema the API has no plan for.
+func (a *API) extensibleEnumWalk(s *openapi3.Schema) (node *walkNode, known bool) {
 	r, ok := a.reach[s]
-	return !ok || r.extensibleEnum
+	if !ok {
+		return nil, false
+	}
+	return r.enumWalk, true
 }
 
 // Operation returns the operation with the given ID, or nil.
@@ -290,8 +423,8 @@ func (o *Operation) prepare(doc *openapi3.T, item *openapi3.PathItem) {
 			}
 		}
 		sort.Strings(f.headers)
-		f.errorStatus = hasErrorStatus(ref.Value)
-		f.precompute()
+		f.errorStatus = hasErrorStatus(ref.Value, o.api.profile.ErrorStatus)
+		f.precompute(o.api.profile)
 		o.responses[key] = f
 		bodyOnly := *ref.Value
 		bodyOnly.Headers = nil
@@ -331,13 +464,12 @@ func (o *Operation) resolveStatuses() {
 }
 
 // precompute fills in what the checks need of the response on every exchange.
-func (f *responseFacts) precompute() {
+func (f *responseFacts) precompute(p *Profile) {
 	f.declared = make([]string, 0, len(f.resp.Content))
 	for mt := range f.resp.Content {
 		f.declared = append(f.declared, mt)
 	}
 	sort.Strings(f.declared)
-	f.declaredWant = strings.Join(f.declared, " or ")
 	f.contentRef = f.specRef + "/content"
 	f.schemaRefs = make(map[string]string, len(f.declared))
 	for _, mt := range f.declared {
@@ -356,11 +488,8 @@ func (f *responseFacts) precompute() {
 		f.headerFacts = append(f.headerFacts, hf)
 		f.documented[hf.canonical] = true
 	}
-	f.knownCodes = stringList(f.resp.Extensions["x-known-codes"])
-	f.knownCodesWant = "one of " + strings.Join(f.knownCodes, ", ")
-	f.driftExpected = "no documented headers"
-	if len(f.headers) > 0 {
-		f.driftExpected = "only the documented headers " + strings.Join(f.headers, ", ")
+	if p.ErrorCode != nil {
+		f.knownCodes = stringList(f.resp.Extensions[p.ErrorCode.KnownCodesExtension])
 	}
 }
 
@@ -441,52 +570,57 @@ func (o *Operation) SecuritySchemes() []string {
 // API returns the API the operation belongs to.
 func (o *Operation) API() *API { return o.api }
 
-func hasErrorStatus(resp *openapi3.Response) bool {
+// hasErrorStatus reports whether a body schema of resp has the property where the profile says
+// an error body carries its status (es.Field, in each item of es.Items when that is set).
+func hasErrorStatus(resp *openapi3.Response, es *ErrorStatusProfile) bool {
+	if es == nil {
+		return false
+	}
 	for _, mt := range resp.Content {
 		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
 			continue
 		}
-		errs := mt.Schema.Value.Properties["errors"]
-		if errs == nil || errs.Value == nil || errs.Value.Items == nil || errs.Value.Items.Value == nil {
-			continue
+		holder := mt.Schema.Value
+		if es.Items != "" {
+			items := holder.Properties[es.Items]
+			if items == nil || items.Value == nil || items.Value.Items == nil || items.Value.Items.Value == nil {
+				continue
+			}
+			holder = items.Value.Items.Value
 		}
-		if errs.Value.Items.Value.Properties["status"] != nil {
+		if holder.Properties[es.Field] != nil {
 			return true
 		}
 	}
 	return false
 }
 
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-// escapePointer escapes one JSON pointer token (RFC 6901).
-func escapePointer(token string) string {
-	if !strings.ContainsAny(token, "~/") {
-		return token
-	}
-	return pointerEscaper.Replace(token)
-}
-
-// pointer joins tokens into a JSON pointer ("" for the whole document).
-func pointer(tokens ...string) string {
-	if len(tokens) == 0 {
+// requestID returns the response header the profile names as the request ID, or "".
+func (a *API) requestID(resp *RecordedResponse) string {
+	if resp == nil || a.names.requestID.key == "" {
 		return ""
 	}
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(escapePointer(t))
+	if vs := resp.Header[a.names.requestID.key]; len(vs) > 0 {
+		return vs[0]
 	}
-	return b.String()
+	return ""
 }
 
-// newValidationOptions returns the kin-openapi options every body validation uses: all errors
-// collected, and no schema or value dumps in error text.
-func newValidationOptions() *openapi3filter.Options {
-	o := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
-	o.WithCustomSchemaErrorFunc(schemaErrorReason)
-	return o
-}
+// Profile returns the API's profile (an empty one when it has none). It must not be changed.
+func (a *API) Profile() *Profile { return a.profile }
 
-// schemaErrorReason renders a schema error as its reason alone: no schema, no value.
-func schemaErrorReason(err *openapi3.SchemaError) string { return err.Reason }
+// stringList returns the strings of an extension's list value (a list of known codes or
+// values); anything else in it is skipped.
+func stringList(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

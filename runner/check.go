@@ -47,7 +47,8 @@ type Input struct {
 	Op       *Operation
 	Exchange *Exchange
 	Response *RecordedResponse
-	// Documented is the spec's response for the status, or nil when the status is undocumented.
+	// Documented is the spec's response for the status, or nil when the status is undocumented
+	// (documentedResponse, facts.go).
 	Documented *responseFacts
 	// Expect is the scenario's expectation; nil when there is none (contract-only runs).
 	Expect *Expectation
@@ -59,13 +60,8 @@ type Input struct {
 	// RunState is shared by every exchange of one run (request-id-unique).
 	RunState *RunState
 
-	// Facts of the exchange that several checks need, worked out once (see mediaType and
-	// decodedBody).
-	media      mediaTypeMemo
-	json       jsonBodyMemo
-	decoded    decodedBodyMemo
-	gjsonValid validJSONMemo
-	request    requestFindings
+	// The facts of the exchange that checks read, each worked out once, on first use (facts.go).
+	exchangeFacts
 }
 
 // checks is the one table of every check, in the order they run. Add a check here, in its own
@@ -88,19 +84,19 @@ var checks = []Check{
 	{ID: "header-schema", Severity: SeverityError, Scope: ScopeContract, Run: checkHeaderSchema,
 		Doc: "each documented response header that is present has the declared type and constraints"},
 	{ID: "error-status-match", Severity: SeverityError, Scope: ScopeContract, Run: checkErrorStatusMatch,
-		Doc: "each errors[].status of a Failure body equals the HTTP status code"},
+		Doc: "each status an error body carries (where the API profile says, e.g. errors[].status) equals the HTTP status"},
 	{ID: "ratelimit-semantics", Severity: SeverityError, Scope: ScopeContract, Run: checkRateLimitSemantics,
-		Doc: "X-RateLimit-Remaining <= X-RateLimit-Limit, X-RateLimit-Reset is relative seconds, Retry-After on 429 is a non-negative integer"},
+		Doc: "the API profile's rate-limit headers: 0 <= Remaining <= Limit, Reset as the profile says (relative or epoch seconds), Retry-After on 429 a non-negative integer"},
 	{ID: "request-id-unique", Severity: SeverityError, Scope: ScopeContract, Run: checkRequestIDUnique,
-		Doc: "no two responses in one run share an X-Request-Id"},
+		Doc: "no two responses in one run share a request ID (the header the API profile names)"},
 	{ID: "drift-status", Severity: SeverityWarning, Scope: ScopeDrift, Run: checkDriftStatus,
 		Doc: "drift: the server answered a status the pinned spec does not describe"},
 	{ID: "drift-header", Severity: SeverityWarning, Scope: ScopeDrift, Run: checkDriftHeader,
-		Doc: "drift: a contract-like response header (rate limit, request ID, Location, auth) undocumented for the status"},
+		Doc: "drift: a contract-like response header (auth, Retry-After, deprecation, the API profile's, any documented elsewhere) undocumented for the status"},
 	{ID: "drift-property", Severity: SeverityWarning, Scope: ScopeDrift, Run: checkDriftProperty,
 		Doc: "drift: a body property the schema does not name, where the schema allows extra properties"},
 	{ID: "drift-enum", Severity: SeverityWarning, Scope: ScopeDrift, Run: checkDriftEnum,
-		Doc: "drift: a value outside the spec's x-extensible-enum or an Apinizer error code outside x-known-codes"},
+		Doc: "drift: a value outside an extensible enum, or an error code outside the known codes (extensions the API profile names)"},
 	{ID: "request-parameters", Severity: SeverityError, Scope: ScopeRequest, Run: checkRequestParameters,
 		Doc: "observed traffic: the request's path, query, header and cookie parameters are the operation's"},
 	{ID: "request-body", Severity: SeverityError, Scope: ScopeRequest, Run: checkRequestBody,

@@ -1,19 +1,5 @@
 package runner
 
-import "github.com/tidwall/gjson"
-
-// validJSONMemo holds gjson.ValidBytes of the body, once per exchange (Input.validJSON).
-type validJSONMemo struct{ done, valid bool }
-
-// validJSON reports gjson.ValidBytes(body), scanning the body once per exchange.
-func (in *Input) validJSON() bool {
-	if !in.gjsonValid.done {
-		in.gjsonValid.done = true
-		in.gjsonValid.valid = gjson.ValidBytes(in.Response.Body)
-	}
-	return in.gjsonValid.valid
-}
-
 // checkBodyExpected reports each of the scenario's gjson body assertions that does not hold.
 func checkBodyExpected(in *Input) []Violation {
 	if len(in.Expect.Body) == 0 {
@@ -46,11 +32,4 @@ func jsonKindOfRaw(b []byte) string {
 		return "an empty body"
 	}
 	return "a non-JSON body"
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }

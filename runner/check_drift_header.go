@@ -5,14 +5,11 @@ import (
 	"strings"
 )
 
-// contractHeaderPrefixes name headers that carry API semantics wherever they appear (rate
-// limits, authentication challenges, deprecation). Other headers count only when the API
-// documents them on some response.
-var contractHeaderPrefixes = []string{"X-Ratelimit-", "Ratelimit", "Retry-After", "Www-Authenticate", "Deprecation", "Sunset"}
-
 // checkDriftHeader records a response header that looks like part of the contract but that the
-// pinned spec does not document for this status: a rate-limit, Retry-After, authentication or
-// deprecation header, or any header the spec documents on another response of the API.
+// pinned spec does not document for this status: a standard header that carries API semantics
+// (an authentication challenge, Retry-After, deprecation, RateLimit), a header the API's profile
+// counts as contract (its prefixes, its rate-limit headers), or any header the spec documents on
+// another response of the API.
 func checkDriftHeader(in *Input) []Violation {
 	doc := in.Documented
 	if doc == nil {
@@ -29,7 +26,10 @@ func checkDriftHeader(in *Input) []Violation {
 		return nil
 	}
 	sort.Strings(names)
-	expected := doc.driftExpected
+	expected := "no documented headers"
+	if len(doc.headers) > 0 {
+		expected = "only the documented headers " + strings.Join(doc.headers, ", ")
+	}
 	var out []Violation
 	for _, name := range names {
 		out = append(out, Violation{
@@ -43,8 +43,10 @@ func checkDriftHeader(in *Input) []Violation {
 	return out
 }
 
+// looksContractual reports whether a response header (canonical name) counts as contract for
+// api: it starts with one of the contract prefixes, or the API documents it somewhere.
 func looksContractual(api *API, name string) bool {
-	for _, p := range contractHeaderPrefixes {
+	for _, p := range api.names.contractPrefixes {
 		if strings.HasPrefix(name, p) {
 			return true
 		}

@@ -6,30 +6,43 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// checkErrorStatusMatch reports errors[].status values of a Failure body that differ from the
-// HTTP status code. It applies where the documented schema has errors[].status (Confluent); a
-// status of the wrong JSON type is body-schema's finding, not this one's.
+// checkErrorStatusMatch reports status values of an error body that differ from the HTTP status
+// code, where the API's profile says an error body carries its status (error-status: a field of
+// each item of an array, such as errors[].status, or of the body itself). It applies where the
+// documented schema has that field; a status of the wrong JSON type is body-schema's finding,
+// not this one's.
 func checkErrorStatusMatch(in *Input) []Violation {
 	doc := in.Documented
-	if doc == nil || !doc.errorStatus || !in.validJSON() {
+	if doc == nil || !doc.errorStatus {
 		return nil
 	}
+	es := in.Op.api.profile.ErrorStatus
 	want := strconv.Itoa(in.Response.Status)
 	var out []Violation
-	gjson.GetBytes(in.Response.Body, "errors").ForEach(func(key, item gjson.Result) bool {
-		st := item.Get("status")
+	match := func(st gjson.Result, name string, at ...string) {
 		if !st.Exists() || st.String() == want {
-			return true
+			return
 		}
-		i := key.String()
 		out = append(out, Violation{
-			Message:  "errors[" + i + "].status differs from the HTTP status",
+			Message:  name + " differs from the HTTP status",
 			Expected: strconv.Quote(want),
 			Actual:   st.Raw,
-			Pointer:  pointer("errors", i, "status"),
+			Pointer:  pointer(at...),
 			SpecRef:  doc.specRef,
 		})
-		return true
-	})
+	}
+	field := gjson.Escape(es.Field)
+	if es.Items == "" {
+		match(gjson.GetBytes(in.Response.Body, field), es.Field, es.Field)
+	} else {
+		gjson.GetBytes(in.Response.Body, gjson.Escape(es.Items)).ForEach(func(key, item gjson.Result) bool {
+			i := key.String()
+			match(item.Get(field), es.Items+"["+i+"]."+es.Field, es.Items, i, es.Field)
+			return true
+		})
+	}
+	if len(out) > 0 && !in.validJSON() {
+		return nil // gjson reads any text; only a JSON body is held to its status
+	}
 	return out
 }

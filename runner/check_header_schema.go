@@ -9,9 +9,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// maxEchoedHeader bounds how much of a header value a violation repeats.
-const maxEchoedHeader = 64
-
 // headerVisitOptions are the options of every header value validation.
 var headerVisitOptions = []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
 
@@ -101,11 +98,4 @@ func decodeHeader(raw string, s *openapi3.Schema) (any, error) {
 		return out, nil
 	}
 	return raw, nil
-}
-
-func quoteHeader(raw string) string {
-	if len(raw) > maxEchoedHeader {
-		raw = raw[:maxEchoedHeader] + "..."
-	}
-	return strconv.Quote(raw)
 }

@@ -1,9 +1,12 @@
 package runner
 
-// checkRequestIDUnique reports an X-Request-Id already returned earlier in the run.
+// checkRequestIDUnique reports a request ID (the response header the API's profile names) already
+// returned earlier in the run. An API whose profile names no request-ID header is not checked.
 func checkRequestIDUnique(in *Input) []Violation {
-	id := in.Response.Header.Get("X-Request-Id")
-	if id == "" || in.RunState == nil {
+	h := in.Op.api.names.requestID
+	name := h.shown
+	id := in.header(h.key)
+	if name == "" || id == "" || in.RunState == nil {
 		return nil
 	}
 	first, dup := in.RunState.rememberRequestID(id, requestRef{in.Exchange.Request.Method, in.Exchange.Request.Path})
@@ -11,9 +14,9 @@ func checkRequestIDUnique(in *Input) []Violation {
 		return nil
 	}
 	return []Violation{{
-		Message:  "X-Request-Id repeats one returned earlier in the run (for " + first.String() + ")",
-		Expected: "an X-Request-Id unique in the run",
+		Message:  name + " repeats one returned earlier in the run (for " + first.String() + ")",
+		Expected: name + " unique in the run",
 		Actual:   quoteHeader(id),
-		Header:   "X-Request-Id",
+		Header:   name,
 	}}
 }

@@ -10,12 +10,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
 	"github.com/apiconform/apiconform/specs"
 )
 
-// sharedCases are responses whose bodies exercise what the checks share per exchange (the media
-// type, the decoded body) and the JSON fast path of body-schema: conformant and broken bodies,
-// bodies json.Unmarshal and kin-openapi's decoder disagree on, and odd media types.
+// sharedCases are responses whose bodies exercise what the checks share per exchange (facts.go:
+// the media type, the decoded body) and body-schema's validation of the decoded body: conformant
+// and broken bodies, bodies json.Unmarshal and kin-openapi's decoder disagree on, and odd media
+// types.
 var sharedCases = []struct {
 	name, api, op string
 	status        int
@@ -41,6 +45,7 @@ var sharedCases = []struct {
 	{"undeclared media type", "confluent", "deleteOrgV2Environment", 404, "text/plain", "not json"},
 	{"bad media type", "confluent", "deleteOrgV2Environment", 404, "application/", failure(404, "x")},
 	{"new enum value", "confluent", "getOrgV2Environment", 200, "application/json", `{"id":"env-1","display_name":"d","metadata":{"self":"http://x"},"stream_governance_config":{"package":"PREMIUM"}}`},
+	{"nested extra properties", "confluent", "getOrgV2Environment", 200, "application/json", `{"id":"env-1","display_name":"d","metadata":{"self":"http://x","etag":"e","z":[1]},"stream_governance_config":{"package":"PREMIUM","region":{"id":"r"}},"a":{"b":1},"b":null}`},
 	{"apinizer envelope", "apinizer", "undeployApiProxy", 200, "application/json", `{"success":true,"deploymentResult":{"success":true,"deploymentResults":[{"environmentName":"p","success":true,"message":"m","durationMs":5}]}}`},
 	{"apinizer success as string", "apinizer", "undeployApiProxy", 200, "application/json", `{"success":"true","deploymentResult":{"success":true,"deploymentResults":[]}}`},
 	{"apinizer unknown code", "apinizer", "undeployApiProxy", 401, "application/json", `{"error":"session_revoked","error_description":"d","trace":"t"}`},
@@ -85,8 +90,9 @@ func TestChecksAloneAndTogetherAgree(t *testing.T) {
 	}
 }
 
-// TestBodySchemaFastPathMatchesValidateResponse holds body-schema's JSON fast path to what
-// openapi3filter.ValidateResponse finds on the same exchange.
+// TestBodySchemaFastPathMatchesValidateResponse holds body-schema's validation of the decoded
+// body (VisitJSON on Input.jsonBody) to what openapi3filter.ValidateResponse finds on the same
+// exchange.
 func TestBodySchemaFastPathMatchesValidateResponse(t *testing.T) {
 	chk, _ := Lookup("body-schema")
 	for _, tc := range sharedCases {
@@ -302,59 +308,94 @@ func keyOf(f *responseFacts) string {
 	return f.key
 }
 
-// FuzzSharedJSONBody: the drift checks take body-schema's decoded body exactly when
-// json.Unmarshal, which they would call otherwise, accepts the body.
+// FuzzSharedJSONBody: the drift checks report on the body decoded once for the exchange
+// (Input.jsonBody) exactly when json.Unmarshal, which they would call otherwise, accepts the body
+// (Input.jsonDocument), and then the decoded value is the one json.Unmarshal gives but for
+// numbers (json.Number here, float64 there).
 func FuzzSharedJSONBody(f *testing.F) {
-	for _, b := range []string{`{"a":1}`, ` [1, 2] `, `{} x`, `123abc`, `1e400`, `{"a":1,"a":2}`, "\"\xff\"", `nul`, ``} {
+	for _, b := range []string{`{"a":1}`, ` [1, 2] `, `{} x`, `123abc`, `1e400`, `{"a":1,"a":2}`, "\"\xff\"", `nul`, ``, `{"a":[1e308,-0.5,{"b":"\u00e9"}]}`, "{}\t\r\n "} {
 		f.Add([]byte(b))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		in := &Input{Response: &RecordedResponse{Body: body}}
-		_, _ = in.jsonBody()
-		_, shared := in.sharedJSONBody()
-		var v any
-		if want := json.Unmarshal(body, &v) == nil; shared != want {
-			t.Errorf("%q: shared %v, json.Unmarshal accepts it: %v", body, shared, want)
-		}
-	})
-}
-
-// FuzzDecodePlainJSON holds decodePlainJSON to encoding/json: whenever it decodes a body, a
-// json.Decoder with UseNumber (kin-openapi's JSON body decoder) decodes the same value, ending at
-// the same offset.
-func FuzzDecodePlainJSON(f *testing.F) {
-	for _, b := range []string{
-		`{"errors":[{"id":"e","status":"404","title":"t","detail":"d \"q\" \\ \/ \b\f\n\r\t \u00e9 \u0000"}]}`,
-		` [1, -0, 0.5, 1e5, -1.5E-3, true, false, null, "x", {}, []] `, `{"a":1,"a":{"b":[2]}}`, `123abc`, `01`, `1.`,
-		`"\ud83d\ude00"`, "\"\xff\"", "\"é\"", `{"a":1,}`, `[1,]`, `{} x`, `nul`, ``, `[[[[[[[[[[]]]]]]]]]]`, "\"\x1f\"",
-	} {
-		f.Add([]byte(b))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		got, end, err := decodePlainJSON(data)
-		if err != nil {
-			return
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
+		got, _ := in.jsonBody()
+		shared := in.jsonDocument()
 		var want any
-		if err := dec.Decode(&want); err != nil {
-			t.Fatalf("%q: decodePlainJSON gave %#v, encoding/json fails: %v", data, got, err)
+		if accepts := json.Unmarshal(body, &want) == nil; shared != accepts {
+			t.Fatalf("%q: shared %v, json.Unmarshal accepts it: %v", body, shared, accepts)
 		}
-		if !reflect.DeepEqual(got, want) || end != dec.InputOffset() {
-			t.Fatalf("%q: decodePlainJSON gave %#v ending at %d, encoding/json %#v ending at %d", data, got, end, want, dec.InputOffset())
+		if shared && !reflect.DeepEqual(floatNumbers(got), want) {
+			t.Fatalf("%q: shared %#v, json.Unmarshal gives %#v", body, got, want)
 		}
 	})
 }
 
-// TestDecodePlainJSONTakesUsualBodies: the bodies a run sees do not fall back to encoding/json.
-func TestDecodePlainJSONTakesUsualBodies(t *testing.T) {
-	for _, tc := range sharedCases {
-		if !strings.HasPrefix(tc.ct, "application/json") || !strings.HasPrefix(tc.name, "conformant") && !strings.HasPrefix(tc.name, "apinizer") {
-			continue
+// floatNumbers returns v with its json.Numbers as float64, as json.Unmarshal gives them.
+func floatNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = floatNumbers(e)
 		}
-		if _, _, err := decodePlainJSON([]byte(tc.body)); err != nil {
-			t.Errorf("%s: %v", tc.name, err)
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = floatNumbers(e)
+		}
+		return out
+	}
+	return v
+}
+
+// TestJSONBodyIsKinOpenAPIsDecoding: the body checks read is the value kin-openapi's JSON body
+// decoder gives for the same body, and the same error where it fails.
+func TestJSONBodyIsKinOpenAPIsDecoding(t *testing.T) {
+	bodies := []string{`{"a":1,"a":{"b":[2.50,-0,1e400]}}`, ` [1, "x", null, true] `, `{} x`, `123abc`, "\"\xff\"", `nul`, ``, `{"a":`}
+	for _, tc := range sharedCases {
+		bodies = append(bodies, tc.body)
+	}
+	for _, body := range bodies {
+		in := &Input{Response: &RecordedResponse{Body: Body(body)}}
+		got, err := in.jsonBody()
+		want, kinErr := openapi3filter.JSONBodyDecoder(strings.NewReader(body), nil, nil, nil)
+		if (err == nil) != (kinErr == nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %#v, %v; kin-openapi: %#v, %v", body, got, err, want, kinErr)
+		}
+	}
+}
+
+// TestJSONMediaTypesAreKinOpenAPIs: isJSONMediaType says JSON for exactly the media types whose
+// bodies kin-openapi's registered body decoders (ValidateResponse's choice: the type's own, else
+// application/json's for a +json type, else */*'s) decode as JSON, told apart by what they make
+// of a JSON text: JSON's decoder gives json.Numbers in maps and slices.
+func TestJSONMediaTypesAreKinOpenAPIs(t *testing.T) {
+	for _, mt := range []string{
+		"application/json", "application/problem+json", "application/vnd.api+json", "application/hal+json",
+		"application/ld+json", "application/merge-patch+json", "application/json-patch+json", "application/vnd.x.v1+json",
+		"text/x+json", "application/+json", "application/jsonx", "application/json5", "application/x-json", "text/json",
+		"application/yaml", "application/x-yaml", "text/plain", "text/csv", "application/octet-stream",
+		"application/x-www-form-urlencoded", "multipart/form-data", "application/xml", "image/png",
+	} {
+		dec := openapi3filter.RegisteredBodyDecoder(mt)
+		if dec == nil && strings.HasSuffix(mt, "+json") {
+			dec = openapi3filter.RegisteredBodyDecoder("application/json")
+		}
+		if dec == nil {
+			dec = openapi3filter.RegisteredBodyDecoder("*/*")
+		}
+		kinJSON := false
+		if dec != nil {
+			h := http.Header{"Content-Type": {mt}}
+			v, err := dec(strings.NewReader(`{"a":[1]}`), h, &openapi3.SchemaRef{Value: openapi3.NewObjectSchema()}, nil)
+			kinJSON = err == nil && reflect.DeepEqual(v, map[string]any{"a": []any{json.Number("1")}})
+		}
+		if got := isJSONMediaType(mt); got != kinJSON {
+			t.Errorf("%s: isJSONMediaType %v, kin-openapi decodes it as JSON: %v", mt, got, kinJSON)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 )
@@ -17,11 +16,4 @@ func checkStatusDocumented(in *Input) []Violation {
 		Actual:   statusText(in.Response.Status),
 		SpecRef:  in.Op.SpecRef + "/responses",
 	}}
-}
-
-func statusText(status int) string {
-	if t := http.StatusText(status); t != "" {
-		return strconv.Itoa(status) + " " + t
-	}
-	return strconv.Itoa(status)
 }

@@ -7,8 +7,8 @@ import (
 // CheckOptions tune the checks.
 type CheckOptions struct {
 	// Lenient makes header-present require only headers marked `required: true`; by default every
-	// documented header is expected (the vendor specs mark none required, yet the contract says
-	// every response carries X-Request-Id).
+	// documented header is expected (vendor specs often mark none required, yet their contract
+	// says every response carries, say, its request-ID header).
 	Lenient bool
 	// ContractOnly turns off the scenario checks (status-expected, header-expected,
 	// body-expected): the response is held to the spec only.
@@ -120,9 +120,7 @@ func (c *Checker) applies(scope Scope, in *Input, kind exchangeKind) bool {
 func (c *Checker) check(in *Input, kind exchangeKind) []Violation {
 	op, ex := in.Op, in.Exchange
 	in.Response, in.Options, in.RunState = ex.Response, c.opts, c.state
-	if ex.Response != nil {
-		in.Documented = op.response(ex.Response.Status)
-	}
+	in.Documented = documentedResponse(op, ex.Response)
 	var out []Violation
 	for _, chk := range c.checks {
 		if !c.applies(chk.Scope, in, kind) {
@@ -138,7 +136,7 @@ func (c *Checker) check(in *Input, kind exchangeKind) []Violation {
 			v.Method = ex.Request.Method
 			v.Path = ex.Request.Path
 			v.Status = ex.Status()
-			v.RequestID = ex.RequestID()
+			v.RequestID = op.api.requestID(ex.Response)
 			out = append(out, c.redactor.Violation(v))
 		}
 	}

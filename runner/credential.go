@@ -196,6 +196,6 @@ func (r *Redactor) Violation(v Violation) Violation {
 	v.Actual = r.String(v.Actual)
 	v.Message = r.String(v.Message)
 	v.Pointer = r.String(v.Pointer)
-	v.RequestID = r.String(v.RequestID) // the server's X-Request-Id may echo a secret
+	v.RequestID = r.String(v.RequestID) // the server's request ID may echo a secret
 	return v
 }

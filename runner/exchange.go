@@ -58,14 +58,6 @@ type RecordedResponse struct {
 	ReadErr string `json:"read_error,omitempty"`
 }
 
-// RequestID returns the response's X-Request-Id, or "".
-func (e *Exchange) RequestID() string {
-	if e == nil || e.Response == nil {
-		return ""
-	}
-	return e.Response.Header.Get("X-Request-Id")
-}
-
 // Status returns the response status, or 0 when no response arrived.
 func (e *Exchange) Status() int {
 	if e == nil || e.Response == nil {

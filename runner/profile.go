@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -77,6 +78,10 @@ type ErrorCodeProfile struct {
 func ReadProfile(path string) (*Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once
+		}
 		return nil, fmt.Errorf("profile %s: %w", path, err)
 	}
 	return ParseProfile(data, path)
@@ -96,8 +101,9 @@ func ParseProfile(data []byte, name string) (*Profile, error) {
 	return &p, nil
 }
 
-// profileOf reads the profile of a spec from its x-apiconform extension, or nil.
-func profileOf(name string, doc *openapi3.T) (*Profile, error) {
+// SpecProfile reads the profile of a spec from its x-apiconform extension; nil when it has none.
+// name says which spec in errors.
+func SpecProfile(name string, doc *openapi3.T) (*Profile, error) {
 	raw, ok := doc.Extensions[ProfileExtension]
 	if !ok {
 		return nil, nil

@@ -41,7 +41,7 @@ func TestEmbeddedSpecsCarryTheirProfiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := profileOf(name, doc)
+		p, err := SpecProfile(name, doc)
 		if err != nil || p == nil || p.RequestIDHeader == "" || len(p.ContractHeaderPrefixes) == 0 {
 			t.Errorf("%s: profile %+v, %v", name, p, err)
 		}

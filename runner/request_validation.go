@@ -13,29 +13,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-// requestFindings is what kin-openapi's openapi3filter.ValidateRequest says of an observed
-// request, sorted by what it is about, worked out once per exchange for the three request
-// checks.
-type requestFindings struct {
-	done       bool
-	parameters []*openapi3filter.RequestError
-	body       []*openapi3filter.RequestError
-	security   []*openapi3filter.SecurityRequirementsError
-	// other holds an error that fits none of them (the request could not be rebuilt).
-	other error
-}
-
-// requestErrors validates the exchange's request against its operation, once.
-func (in *Input) requestErrors() *requestFindings {
-	f := &in.request
-	if f.done {
-		return f
-	}
-	f.done = true
+// validateRequest validates the exchange's observed request against its operation with
+// kin-openapi's openapi3filter.ValidateRequest and sorts what it finds into f (Input.requestErrors,
+// facts.go, calls it once per exchange).
+func validateRequest(in *Input, f *requestFindings) {
 	req, err := rebuildRequest(&in.Exchange.Request)
 	if err != nil {
 		f.other = err
-		return f
+		return
 	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    req,
@@ -44,7 +29,6 @@ func (in *Input) requestErrors() *requestFindings {
 		Options:    requestValidationOptions,
 	}
 	walkRequestErrors(openapi3filter.ValidateRequest(context.Background(), input), f)
-	return f
 }
 
 // walkRequestErrors sorts a (multi-)error of ValidateRequest into f.

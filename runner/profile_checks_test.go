@@ -1,0 +1,188 @@
+package runner
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/apiconform/apiconform/specs"
+)
+
+// widgetsSpec is an API apiconform has no Go code for: its own request-ID header, rate-limit
+// headers with an epoch reset, an error body carrying its status and code at the top level, its
+// own extensible-enum and known-codes extensions, and an object described by allOf.
+const widgetsSpec = `openapi: 3.0.3
+info: {title: Widgets, version: "1"}
+paths:
+  /widgets/{id}:
+    get:
+      operationId: getWidget
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: a widget
+          headers:
+            X-Trace-Id: {schema: {type: string}}
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  color: {type: string, x-open-enum: [red, blue]}
+                  meta:
+                    allOf:
+                      - $ref: '#/components/schemas/Meta'
+                      - properties:
+                          self: {type: string}
+        "404":
+          description: no such widget
+          x-codes: [not_found]
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  status: {type: integer}
+                  kind: {type: string}
+components:
+  schemas:
+    Meta:
+      type: object
+      properties:
+        created_at: {type: string}
+`
+
+const widgetsProfile = `request-id-header: X-Trace-Id
+rate-limit: {limit-header: Quota-Limit, remaining-header: Quota-Left, reset-header: Quota-Reset, reset: epoch-seconds}
+error-status: {field: status}
+error-code: {field: kind, known-codes-extension: x-codes}
+extensible-enum-extension: x-open-enum
+contract-header-prefixes: [X-Widget-]
+`
+
+// widgetsAPI loads widgetsSpec with widgetsProfile, or with no profile at all.
+func widgetsAPI(t *testing.T, withProfile bool) *API {
+	t.Helper()
+	doc, err := specs.LoadBytes([]byte(widgetsSpec), "widgets.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *Profile
+	if withProfile {
+		if p, err = ParseProfile([]byte(widgetsProfile), "widgets-profile.yaml"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := NewAPIWithProfile("widgets", doc, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// TestChecksReadTheProfile: the checks an API's semantics drive (request-id-unique,
+// ratelimit-semantics, error-status-match, drift-enum, drift-header) find what the profile names
+// on an API with no Go code, and stay silent on the same exchanges when the API has no profile.
+func TestChecksReadTheProfile(t *testing.T) {
+	ok := `{"id":"w1","color":"red","meta":{"self":"s","created_at":"c"}}`
+	for _, tt := range []struct {
+		name, check string
+		status      int
+		header      []string
+		body        string
+		// twice sends the exchange twice in one run.
+		twice bool
+		want  []string // with the profile; without it, nothing
+	}{
+		{"a repeated trace ID", "request-id-unique", 200, []string{"X-Trace-Id", "t-1"}, ok, true, []string{"X-Trace-Id"}},
+		{"distinct trace IDs", "request-id-unique", 200, nil, ok, false, nil},
+		{"remaining above the limit", "ratelimit-semantics", 200, []string{"Quota-Limit", "10", "Quota-Left", "11"}, ok, false, []string{"Quota-Left"}},
+		{"a relative reset where epoch seconds are the contract", "ratelimit-semantics", 200, []string{"Quota-Reset", "30"}, ok, false, []string{"Quota-Reset"}},
+		{"an epoch reset", "ratelimit-semantics", 200, []string{"Quota-Limit", "10", "Quota-Left", "3", "Quota-Reset", "1900000000"}, ok, false, nil},
+		{"an error body saying another status", "error-status-match", 404, nil, `{"status":400,"kind":"not_found"}`, false, []string{"/status"}},
+		{"an error body saying its status", "error-status-match", 404, nil, `{"status":404,"kind":"not_found"}`, false, nil},
+		{"an unknown error code", "drift-enum", 404, nil, `{"status":404,"kind":"gone"}`, false, []string{"/kind"}},
+		{"a value outside the open enum", "drift-enum", 200, nil, `{"id":"w1","color":"green"}`, false, []string{"/color"}},
+		{"listed values", "drift-enum", 200, nil, ok, false, nil},
+		{"a header with the profile's prefix", "drift-header", 200, []string{"X-Widget-Version", "2"}, ok, false, []string{"X-Widget-Version"}},
+		{"a rate-limit header the profile names", "drift-header", 404, []string{"Quota-Limit", "10"}, `{"status":404,"kind":"not_found"}`, false, []string{"Quota-Limit"}},
+	} {
+		for _, withProfile := range []bool{true, false} {
+			name := tt.name
+			if !withProfile {
+				name += " without a profile"
+			}
+			t.Run(name, func(t *testing.T) {
+				op := widgetsAPI(t, withProfile).Operation("getWidget")
+				chk, _ := Lookup(tt.check)
+				checker := NewChecker([]Check{chk}, CheckOptions{}, nil)
+				h := http.Header{"Content-Type": {"application/json"}}
+				for i := 0; i+1 < len(tt.header); i += 2 {
+					h.Set(tt.header[i], tt.header[i+1])
+				}
+				ex := func(id string) *Exchange {
+					hh := h.Clone()
+					if id != "" {
+						hh.Set("X-Trace-Id", id)
+					}
+					return &Exchange{OperationID: op.ID, Request: RecordedRequest{Method: "GET", Path: "/widgets/w1", URL: "http://127.0.0.1:1/widgets/w1"},
+						Response: &RecordedResponse{Status: tt.status, Proto: "HTTP/1.1", Header: hh, Body: Body(tt.body)}}
+				}
+				got := checker.Check(op, ex(""), nil)
+				if tt.twice {
+					got = checker.Check(op, ex(""), nil)
+				} else if tt.check == "request-id-unique" {
+					got = append(got, checker.Check(op, ex("t-2"), nil)...) // responses with their own IDs
+					got = append(got, checker.Check(op, ex("t-3"), nil)...)
+				}
+				var where []string
+				for _, v := range got {
+					w := v.Header
+					if w == "" {
+						w = v.Pointer
+					}
+					where = append(where, w)
+					if withProfile && tt.check == "request-id-unique" && v.RequestID != "t-1" {
+						t.Errorf("violation names request %q, want the profile's header value t-1", v.RequestID)
+					}
+				}
+				sort.Strings(where)
+				want := tt.want
+				if !withProfile {
+					want = nil // without the profile, the same headers and fields mean nothing
+				}
+				if strings.Join(where, ",") != strings.Join(want, ",") {
+					t.Errorf("violations at %v, want %v:\n%s", where, want, render(got))
+				}
+			})
+		}
+	}
+}
+
+// TestDriftPropertyReadsAllOfAsOneObject: a property one allOf member names is named, however
+// the members split the object's description; a property none names is drift.
+func TestDriftPropertyReadsAllOfAsOneObject(t *testing.T) {
+	op := widgetsAPI(t, false).Operation("getWidget")
+	chk, _ := Lookup("drift-property")
+	for _, tt := range []struct {
+		body string
+		want string
+	}{
+		{`{"id":"w1","meta":{"self":"s","created_at":"c"}}`, ""},
+		{`{"id":"w1","meta":{"self":"s","created_at":"c","owner":"o"}}`, "/meta/owner"},
+	} {
+		ex := &Exchange{OperationID: op.ID, Request: RecordedRequest{Method: "GET", Path: "/widgets/w1"},
+			Response: &RecordedResponse{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: Body(tt.body)}}
+		got := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(op, ex, nil)
+		var where []string
+		for _, v := range got {
+			where = append(where, v.Pointer)
+		}
+		if strings.Join(where, ",") != tt.want {
+			t.Errorf("%s: violations at %v, want %q:\n%s", tt.body, where, tt.want, render(got))
+		}
+	}
+}
