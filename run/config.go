@@ -66,9 +66,15 @@ type Config struct {
 	// exchanges): no scenario file is loaded, nothing is planned or sent, no mock is started
 	// or reset.
 	CheckOnly bool
-	// SpecFile replaces the embedded spec of the one API in APIs with an OpenAPI document on
-	// disk (a newer vendor revision): "would our traffic still conform to it?".
+	// SpecFile is an OpenAPI document on disk. For an embedded API (the one in APIs) it replaces
+	// the embedded spec (a newer vendor revision: "would our traffic still conform to it?"). For
+	// any other name it adds an API from files alone: its name is the one in APIs or, when APIs
+	// is empty, the `api:` of the one scenario file; it needs that scenario file (unless
+	// CheckOnly) and a Target, as it has no embedded scenarios and no mock.
 	SpecFile string
+	// ProfileFile is an API profile (runner.Profile, YAML or JSON) for the one API in APIs: it
+	// replaces the profile in the spec's x-apiconform extension.
+	ProfileFile string
 	// BasePath is removed from the path of each observed request before it is routed to an
 	// operation (the server's base path); empty: the target's path, if any.
 	BasePath string

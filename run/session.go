@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -89,7 +90,14 @@ func Open(cfg Config) (*Session, error) {
 	if cfg.Getenv == nil {
 		cfg.Getenv = os.Getenv
 	}
-	if err := validate(&cfg); err != nil {
+	if cfg.CheckOnly && len(cfg.Scenarios) > 0 {
+		return nil, usagef("--scenarios: this command checks traffic, it runs no scenario")
+	}
+	files, err := readScenarioFiles(cfg.Scenarios)
+	if err != nil {
+		return nil, err
+	}
+	if err := validate(&cfg, files); err != nil {
 		return nil, err
 	}
 	checks, err := runner.Select(cfg.Checks, cfg.SkipChecks)
@@ -101,7 +109,7 @@ func Open(cfg Config) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{cfg: cfg, started: time.Now(), pacer: scenario.NewPacer(cfg.Rate), traffic: sessionTraffic{byAPI: map[string]*observedAcc{}, generated: map[string]*generatedAcc{}}}
-	if err := s.wire(checks, filter); err != nil {
+	if err := s.wire(checks, filter, files); err != nil {
 		s.Close() // the embedded mock, if it was started
 		return nil, err
 	}
@@ -109,18 +117,9 @@ func Open(cfg Config) (*Session, error) {
 }
 
 // wire does Open's work once the configuration is valid.
-func (s *Session) wire(checks []runner.Check, filter types.LabelFilter) error {
+func (s *Session) wire(checks []runner.Check, filter types.LabelFilter, files map[string]*loadedFile) error {
 	cfg := s.cfg
-	if cfg.CheckOnly && len(cfg.Scenarios) > 0 {
-		return usagef("--scenarios: this command checks traffic, it runs no scenario")
-	}
-	if cfg.SpecFile != "" && len(cfg.APIs) != 1 {
-		return usagef("--spec %s replaces one API's spec: say which with --api (one of %s)", cfg.SpecFile, strings.Join(specs.Names(), ", "))
-	}
-	files, err := scenarioFiles(cfg.Scenarios, cfg.APIs)
-	if err != nil {
-		return err
-	}
+	var err error
 	for _, name := range cfg.APIs {
 		a, err := loadAPI(name, files[name], cfg)
 		if err != nil {
@@ -174,9 +173,21 @@ func (s *Session) wire(checks []runner.Check, filter types.LabelFilter) error {
 	return s.resetOwnMocks()
 }
 
-// validate fills in the APIs and checks the values a flag could get wrong.
-func validate(cfg *Config) error {
+// validate fills in the APIs and checks the values a flag could get wrong; files are the
+// scenario files by the API each names.
+func validate(cfg *Config, files map[string]*loadedFile) error {
 	known := specs.Names()
+	if cfg.SpecFile != "" && len(cfg.APIs) == 0 && len(files) == 1 {
+		for name := range files {
+			cfg.APIs = []string{name} // the API of the one scenario file
+		}
+	}
+	if cfg.SpecFile != "" && len(cfg.APIs) != 1 {
+		return usagef("--spec %s is the spec of one API: say which with --api (one of %s, or a new API's name)", cfg.SpecFile, strings.Join(known, ", "))
+	}
+	if cfg.ProfileFile != "" && len(cfg.APIs) != 1 {
+		return usagef("--profile %s is the profile of one API: say which with --api (one of %s)", cfg.ProfileFile, strings.Join(known, ", "))
+	}
 	if len(cfg.APIs) == 0 {
 		cfg.APIs = known
 	}
@@ -184,7 +195,12 @@ func validate(cfg *Config) error {
 	var apis []string
 	for _, a := range cfg.APIs {
 		if !slices.Contains(known, a) {
-			return usagef("--api %q: no such API (known: %s)", a, strings.Join(known, ", "))
+			if cfg.SpecFile == "" {
+				return usagef("--api %q: no such API (known: %s; another API needs its spec: --spec FILE)", a, strings.Join(known, ", "))
+			}
+			if !apiName.MatchString(a) {
+				return usagef("api %q: an API's name is lower-case letters, digits and dashes, starting with a letter", a)
+			}
 		}
 		if !seen[a] {
 			seen[a] = true
@@ -193,6 +209,25 @@ func validate(cfg *Config) error {
 	}
 	sort.Strings(apis)
 	cfg.APIs = apis
+	for api, f := range files {
+		if !slices.Contains(apis, api) {
+			if !slices.Contains(known, api) && cfg.SpecFile == "" {
+				return usagef("%s:1: the file says api %q; want one of %s (another API needs its spec: --spec FILE)", f.path, api, strings.Join(known, ", "))
+			}
+			return usagef("--scenarios %s is for api %s, which this run does not select (--api %s)", f.path, api, strings.Join(apis, ","))
+		}
+	}
+	for _, a := range apis {
+		if slices.Contains(known, a) {
+			continue
+		}
+		if !cfg.CheckOnly && files[a] == nil {
+			return usagef("api %s has no embedded scenarios: give its scenario file (--scenarios FILE, with api: %s)", a, a)
+		}
+		if !cfg.CheckOnly && cfg.Target == "" && cfg.Getenv(targetVar(a)) == "" && cfg.Getenv("APICONFORM_TARGET") == "" {
+			return usagef("api %s has no embedded mock: give the server to hold to it (--target URL or %s)", a, targetVar(a))
+		}
+	}
 	switch {
 	case cfg.RequestTimeout < 0:
 		return usagef("--request-timeout %v: must be positive", cfg.RequestTimeout)
@@ -244,8 +279,16 @@ func stripFormatting(s string) string {
 	}
 }
 
-// scenarioFiles reads the scenario files and sorts them by the API each names.
-func scenarioFiles(paths []string, apis []string) (map[string]*loadedFile, error) {
+// apiName is what an API's name may be: it becomes part of an environment variable's name.
+var apiName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// targetVar is the environment variable that names an API's target.
+func targetVar(api string) string {
+	return "APICONFORM_" + strings.ToUpper(strings.ReplaceAll(api, "-", "_")) + "_TARGET"
+}
+
+// readScenarioFiles reads the scenario files and sorts them by the API each names.
+func readScenarioFiles(paths []string) (map[string]*loadedFile, error) {
 	out := map[string]*loadedFile{}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -255,12 +298,6 @@ func scenarioFiles(paths []string, apis []string) (map[string]*loadedFile, error
 		f, err := scenario.Parse(data, p)
 		if err != nil {
 			return nil, &UsageError{Msg: err.Error()}
-		}
-		if !slices.Contains(specs.Names(), f.API) {
-			return nil, usagef("%s:1: the file says api %q; want one of %s", p, f.API, strings.Join(specs.Names(), ", "))
-		}
-		if !slices.Contains(apis, f.API) {
-			return nil, usagef("--scenarios %s is for api %s, which this run does not select (--api %s)", p, f.API, strings.Join(apis, ","))
 		}
 		if prev := out[f.API]; prev != nil {
 			return nil, usagef("--scenarios %s and %s are both for api %s: give one file per API", prev.path, p, f.API)
@@ -283,6 +320,34 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// profileFor returns the profile an API is checked with: --profile's file, else the spec's own
+// (nil), else, for a spec file that replaces an embedded API's spec and carries no profile (a
+// vendor revision), the embedded spec's: the API is the same, only its spec is newer.
+func profileFor(name string, doc *openapi3.T, cfg Config) (*runner.Profile, error) {
+	if cfg.ProfileFile != "" {
+		p, err := runner.ReadProfile(cfg.ProfileFile)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		return p, nil
+	}
+	if cfg.SpecFile == "" || !slices.Contains(specs.Names(), name) {
+		return nil, nil
+	}
+	own, err := runner.SpecProfile(cfg.SpecFile, doc)
+	if err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	if own != nil {
+		return own, nil
+	}
+	embedded, err := specs.Load(name)
+	if err != nil {
+		return nil, fmt.Errorf("embedded spec of %s: %w", name, err)
+	}
+	return runner.SpecProfile(name, embedded)
+}
+
 // loadAPI loads an API's spec (the embedded one, or cfg.SpecFile) and, unless cfg.CheckOnly, its
 // scenario file (the embedded one unless f is given).
 func loadAPI(name string, f *loadedFile, cfg Config) (*apiRun, error) {
@@ -298,7 +363,11 @@ func loadAPI(name string, f *loadedFile, cfg Config) (*apiRun, error) {
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	api, err := runner.NewAPI(name, doc)
+	profile, err := profileFor(name, doc, cfg)
+	if err != nil {
+		return nil, err
+	}
+	api, err := runner.NewAPIWithProfile(name, doc, profile)
 	if err != nil {
 		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v", source, err)}
 	}
@@ -333,7 +402,7 @@ func loadAPI(name string, f *loadedFile, cfg Config) (*apiRun, error) {
 // resolveTarget finds the API's target: APICONFORM_<API>_TARGET, Config.Target,
 // APICONFORM_TARGET, else the embedded mock (started once for every API that needs it).
 func (s *Session) resolveTarget(a *apiRun) error {
-	perAPI := "APICONFORM_" + strings.ToUpper(a.name) + "_TARGET"
+	perAPI := targetVar(a.name)
 	for _, src := range []struct{ name, value string }{
 		{perAPI, s.cfg.Getenv(perAPI)}, {"--target", s.cfg.Target}, {"APICONFORM_TARGET", s.cfg.Getenv("APICONFORM_TARGET")},
 	} {

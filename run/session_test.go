@@ -328,7 +328,7 @@ func TestOpenRefusesBadConfiguration(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"unknown API", Config{APIs: []string{"kafka"}}, `--api "kafka": no such API (known: apinizer, confluent)`},
+		{"unknown API", Config{APIs: []string{"kafka"}}, `--api "kafka": no such API (known: apinizer, confluent; another API needs its spec: --spec FILE)`},
 		{"unknown check", Config{Checks: []string{"body-shema"}}, "unknown check ID(s) body-shema"},
 		{"unknown fault", Config{MockFaults: []string{"no-such-fault"}}, "--mock-fault"},
 		{"fault with a target", Config{MockFaults: []string{"hang-up"}, Target: "http://127.0.0.1:1"}, "--mock-fault applies to the embedded mock only"},

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/agnivade/levenshtein"
+
+	"github.com/apiconform/apiconform/specs"
 )
 
 // FlagError is a mistyped flag or a bad value, said in one line a user can act on: what is
@@ -160,4 +162,18 @@ func (c *choiceFlag) Set(s string) error {
 		}
 	}
 	return fmt.Errorf("want one of %s", strings.Join(c.choices, ", "))
+}
+
+// checkAPIs checks the --api names of command: each names an embedded API unless --spec gives
+// the spec of another (the run layer checks the name then).
+func checkAPIs(command string, apis []string, spec string) error {
+	if spec != "" {
+		return nil
+	}
+	for _, a := range apis {
+		if !contains(specs.Names(), a) {
+			return &FlagError{Command: command, Msg: fmt.Sprintf("--api %q: want one of %s (another API needs its spec: --spec FILE)", a, strings.Join(specs.Names(), ", "))}
+		}
+	}
+	return nil
 }

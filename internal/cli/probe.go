@@ -16,7 +16,6 @@ import (
 	"github.com/apiconform/apiconform/report"
 	"github.com/apiconform/apiconform/run"
 	"github.com/apiconform/apiconform/runner"
-	"github.com/apiconform/apiconform/specs"
 )
 
 // ProbeSettings is what the flags of `apiconform probe` say: the session's Config, the probe's
@@ -35,8 +34,11 @@ func ParseProbeFlags(args []string, usage io.Writer) (*ProbeSettings, error) {
 	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	st := &ProbeSettings{}
 	c, o := &st.Config, &st.Options
-	var apis, ops, checks, skipChecks, faults listFlag
-	fs.Var(&apis, "api", "probe only this `API` (confluent or apinizer); repeatable; default: both")
+	var apis, ops, scenarios, checks, skipChecks, faults listFlag
+	fs.Var(&apis, "api", "probe only this `API` (confluent or apinizer, or the name of the API --spec adds); repeatable; default: both")
+	fs.StringVar(&c.SpecFile, "spec", "", "an OpenAPI `FILE`: a newer revision of the one API --api names, or another API, named by its --scenarios file (docs/profiles.md)")
+	fs.StringVar(&c.ProfileFile, "profile", "", "an API profile `FILE` (YAML) for the one API probed, instead of the spec's x-apiconform (docs/profiles.md)")
+	fs.Var(&scenarios, "scenarios", "a scenario `FILE` whose credential profiles and variables the probe uses instead of the embedded ones of the API it names (its scenarios are not run); repeatable")
 	fs.StringVar(&c.Target, "target", "", "base `URL` of the server under test (APICONFORM_<API>_TARGET wins for its API; APICONFORM_TARGET is the fallback); default: the embedded mock")
 	fs.Var(&ops, "operation", "probe only this operation `ID` (and the undocumented methods of its path); repeatable, or comma-separated")
 	fs.IntVar(&o.MaxExamples, "max-examples", probe.DefaultMaxExamples, "requests each family of each operation generates, `N`, before shrinking a failure")
@@ -75,12 +77,10 @@ flags:
 	if err := parseFlags(fs, args, usage); err != nil {
 		return nil, err
 	}
-	c.APIs, c.Checks, c.SkipChecks, c.MockFaults = apis, checks, skipChecks, faults
+	c.APIs, c.Scenarios, c.Checks, c.SkipChecks, c.MockFaults = apis, scenarios, checks, skipChecks, faults
 	o.Operations = ops
-	for _, a := range apis {
-		if !contains(specs.Names(), a) {
-			return nil, &FlagError{Command: command, Msg: fmt.Sprintf("--api %q: want one of %s", a, strings.Join(specs.Names(), ", "))}
-		}
+	if err := checkAPIs(command, apis, c.SpecFile); err != nil {
+		return nil, err
 	}
 	switch {
 	case o.MaxExamples <= 0:

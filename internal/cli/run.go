@@ -8,13 +8,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/apiconform/apiconform/report"
 	"github.com/apiconform/apiconform/run"
 	"github.com/apiconform/apiconform/runner"
-	"github.com/apiconform/apiconform/specs"
 )
 
 // RunSettings is what the flags of `apiconform run` say: the run's Config and how to present
@@ -46,7 +44,9 @@ func parseRunFlags(command string, args []string, usage io.Writer) (*RunSettings
 	c := &st.Config
 	var apis, scenarios, checks, skipChecks, faults listFlag
 	format := &choiceFlag{value: "text", choices: []string{"text", "json"}}
-	fs.Var(&apis, "api", "run only this `API` (confluent or apinizer); repeatable; default: both")
+	fs.Var(&apis, "api", "run only this `API` (confluent or apinizer, or the name of the API --spec adds); repeatable; default: both")
+	fs.StringVar(&c.SpecFile, "spec", "", "an OpenAPI `FILE`: a newer revision of the one API --api names, or another API, named by its --scenarios file (docs/profiles.md)")
+	fs.StringVar(&c.ProfileFile, "profile", "", "an API profile `FILE` (YAML) for the one API run, instead of the spec's x-apiconform (docs/profiles.md)")
 	fs.StringVar(&c.Target, "target", "", "base `URL` of the server under test (APICONFORM_<API>_TARGET wins for its API; APICONFORM_TARGET is the fallback); default: the embedded mock")
 	fs.Var(&scenarios, "scenarios", "a scenario `FILE` to run instead of the embedded scenarios of the API it names; repeatable")
 	fs.StringVar(&c.Labels, "labels", "", "a label filter `EXPR` in Ginkgo's syntax, e.g. 'auth && !destructive' (labels include the API name)")
@@ -86,10 +86,8 @@ flags:
 	}
 	c.APIs, c.Scenarios, c.Checks, c.SkipChecks, c.MockFaults = apis, scenarios, checks, skipChecks, faults
 	st.Format = format.value
-	for _, a := range apis {
-		if !contains(specs.Names(), a) {
-			return nil, &FlagError{Command: command, Msg: fmt.Sprintf("--api %q: want one of %s", a, strings.Join(specs.Names(), ", "))}
-		}
+	if err := checkAPIs(command, apis, c.SpecFile); err != nil {
+		return nil, err
 	}
 	if c.RequestTimeout <= 0 {
 		return nil, &FlagError{Command: command, Msg: fmt.Sprintf("--request-timeout %v: must be positive", c.RequestTimeout)}

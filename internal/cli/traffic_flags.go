@@ -16,14 +16,15 @@ import (
 // checks, and where the reports go.
 type trafficFlags struct {
 	apis, checks, skipChecks listFlag
-	spec, reportDir          string
+	spec, profile, reportDir string
 	strict, lenient, noColor bool
 	maxBody                  int64
 }
 
 func (t *trafficFlags) register(fs *flag.FlagSet) {
 	fs.Var(&t.apis, "api", "hold traffic to this `API`'s spec only (confluent or apinizer); repeatable; default: both, each exchange to the API whose operation it matches")
-	fs.StringVar(&t.spec, "spec", "", "an OpenAPI `FILE` to use instead of the embedded spec of the one API --api names (a newer vendor revision)")
+	fs.StringVar(&t.spec, "spec", "", "an OpenAPI `FILE`: a newer revision of the one API --api names, or another API, named by --api (docs/profiles.md)")
+	fs.StringVar(&t.profile, "profile", "", "an API profile `FILE` (YAML) for the one API --api names, instead of the spec's x-apiconform (docs/profiles.md)")
 	fs.Var(&t.checks, "checks", "run only these check `IDs` (comma-separated; `apiconform checks` lists them)")
 	fs.Var(&t.skipChecks, "skip-checks", "do not run these check `IDs` (comma-separated)")
 	fs.BoolVar(&t.strict, "strict", false, "live drift and requests outside the specs are errors, not warnings")
@@ -35,13 +36,15 @@ func (t *trafficFlags) register(fs *flag.FlagSet) {
 
 // config checks the shared flags and returns the run.Config of a traffic session.
 func (t *trafficFlags) config(command string) (run.Config, error) {
-	for _, a := range t.apis {
-		if !contains(specs.Names(), a) {
-			return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--api %q: want one of %s", a, strings.Join(specs.Names(), ", "))}
-		}
+	if err := checkAPIs(command, t.apis, t.spec); err != nil {
+		return run.Config{}, err
 	}
-	if t.spec != "" && len(t.apis) != 1 {
-		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--spec %s replaces one API's spec: say which with --api (one of %s)", t.spec, strings.Join(specs.Names(), ", "))}
+	if (t.spec != "" || t.profile != "") && len(t.apis) != 1 {
+		flag, file := "--spec", t.spec
+		if t.spec == "" {
+			flag, file = "--profile", t.profile
+		}
+		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("%s %s is for one API: say which with --api (one of %s, or a new API's name)", flag, file, strings.Join(specs.Names(), ", "))}
 	}
 	if t.maxBody <= 0 {
 		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--max-body %d: must be positive", t.maxBody)}
@@ -50,7 +53,7 @@ func (t *trafficFlags) config(command string) (run.Config, error) {
 		return run.Config{}, &FlagError{Command: command, Msg: "--report-dir must name a folder"}
 	}
 	return run.Config{
-		APIs: t.apis, SpecFile: t.spec, Checks: t.checks, SkipChecks: t.skipChecks, Strict: t.strict, Lenient: t.lenient,
+		APIs: t.apis, SpecFile: t.spec, ProfileFile: t.profile, Checks: t.checks, SkipChecks: t.skipChecks, Strict: t.strict, Lenient: t.lenient,
 		MaxBody: t.maxBody, CheckOnly: true,
 	}, nil
 }

@@ -321,7 +321,7 @@ func TestValidateCommand(t *testing.T) {
 		{"the cut is named with its place", []string{cut}, 2, "cut.jsonl: line 11 (byte "},
 		{"a missing file", []string{filepath.Join(dir, "nope.har")}, 2, "nope.har"},
 		{"no file", nil, 2, "apiconform validate: give at least one recording"},
-		{"--spec without one --api", []string{"--spec", "x.yaml", recording}, 2, "--spec x.yaml replaces one API's spec: say which with --api"},
+		{"--spec without one --api", []string{"--spec", "x.yaml", recording}, 2, "--spec x.yaml is for one API: say which with --api"},
 		{"a spec that does not load", []string{"--api", "confluent", "--spec", outside, recording}, 2, "outside.jsonl"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
