@@ -327,6 +327,11 @@ func FuzzSharedJSONBody(f *testing.F) {
 		if shared && !reflect.DeepEqual(floatNumbers(got), want) {
 			t.Fatalf("%q: shared %#v, json.Unmarshal gives %#v", body, got, want)
 		}
+		_, err := in.jsonBody()
+		kin, kinErr := openapi3filter.JSONBodyDecoder(bytes.NewReader(body), nil, nil, nil)
+		if (err == nil) != (kinErr == nil) || !reflect.DeepEqual(got, kin) {
+			t.Fatalf("%q: %#v, %v; kin-openapi: %#v, %v", body, got, err, kin, kinErr)
+		}
 	})
 }
 

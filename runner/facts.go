@@ -9,6 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	segmentjson "github.com/segmentio/encoding/json"
 	"github.com/tidwall/gjson"
 )
 
@@ -162,11 +163,23 @@ type jsonBodyFact struct {
 // Decoder with UseNumber (objects as map[string]any, arrays as []any, numbers as json.Number,
 // the last of duplicate names kept), whatever follows it ignored. The body is decoded once per
 // exchange; checks only read the value.
+//
+// A body that is one JSON document and nothing else (the usual case) is parsed in place by
+// segmentio/encoding/json, which gives the same value as encoding/json without copying the body
+// into a Decoder's buffer; any other body (an error, something after the value) goes to the
+// encoding/json Decoder itself, so that what is accepted, and the error, are kin-openapi's.
+// TestJSONBodyIsKinOpenAPIsDecoding and FuzzSharedJSONBody hold the two to each other.
 func (in *Input) jsonBody() (any, error) {
 	m := &in.json
 	if !m.done {
 		m.done = true
-		dec := json.NewDecoder(bytes.NewReader(in.Response.Body))
+		body := in.Response.Body
+		if rest, err := segmentjson.Parse(body, &m.value, segmentjson.UseNumber); err == nil && len(rest) == 0 {
+			m.end = int64(len(body))
+			return m.value, nil
+		}
+		m.value = nil
+		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&m.value); err != nil {
 			m.value, m.err = nil, err
