@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -43,6 +44,10 @@ const (
 )
 
 const orgV2Org = "23b1185e-d874-4f61-81d6-c9c61aa8969c"
+
+// orgV2Key and orgV2Secret are the test server's credentials, given as ORGV2_API_KEY and
+// ORGV2_API_SECRET; neither may appear in any output.
+const orgV2Key, orgV2Secret = "orgv2-key-7f3a", "orgv2-secret-91c2"
 
 // orgV2Server is a small org/v2 server on loopback for the third-API test: the read operations
 // of organizations and environments, with HTTP basic credentials key:secret.
@@ -91,7 +96,7 @@ func orgV2Server(t *testing.T, brk orgV2Break) *httptest.Server {
 	org := map[string]any{"api_version": "org/v2", "kind": "Organization", "id": orgV2Org,
 		"metadata": meta("/org/v2/organizations/" + orgV2Org), "display_name": "apiconform", "jit_enabled": false}
 	authorized := func(w http.ResponseWriter, r *http.Request) bool {
-		if u, p, ok := r.BasicAuth(); ok && u == "key" && p == "secret" {
+		if u, p, ok := r.BasicAuth(); ok && u == orgV2Key && p == orgV2Secret {
 			return true
 		}
 		failure(w, 401, "user_unauthenticated", "Valid authentication credentials must be provided")
@@ -202,8 +207,8 @@ func orgV2Server(t *testing.T, brk orgV2Break) *httptest.Server {
 func TestThirdAPIFromFiles(t *testing.T) {
 	cleanEnv(t)
 	spec, profile, scenarios := orgV2Files(t)
-	t.Setenv("ORGV2_API_KEY", "key")
-	t.Setenv("ORGV2_API_SECRET", "secret")
+	t.Setenv("ORGV2_API_KEY", orgV2Key)
+	t.Setenv("ORGV2_API_SECRET", orgV2Secret)
 
 	srv := orgV2Server(t, orgV2Conformant)
 	code, out, errOut, dir := runCmd(t, "--spec", spec, "--profile", profile, "--scenarios", scenarios, "--target", srv.URL)
@@ -269,6 +274,141 @@ func TestThirdAPIFromFiles(t *testing.T) {
 			}
 			if tt.code == ExitOK && len(got) > 0 {
 				t.Errorf("findings on a run that passes:\n%s", strings.Join(got, "\n"))
+			}
+		})
+	}
+}
+
+// TestThirdAPIProbe: apiconform probe on the third API from files alone: the scenario file gives
+// the credentials and variables, the spec the requests; the conformant server passes every
+// generated request, and a server that breaks the profile's rate-limit semantics is caught.
+func TestThirdAPIProbe(t *testing.T) {
+	spec, profile, scenarios := orgV2Files(t)
+	t.Setenv("ORGV2_API_KEY", orgV2Key)
+	t.Setenv("ORGV2_API_SECRET", orgV2Secret)
+	for _, tt := range []struct {
+		brk   orgV2Break
+		code  int
+		check string
+	}{
+		{orgV2Conformant, ExitOK, ""},
+		{orgV2RemainingOver, ExitViolations, "ratelimit-semantics"},
+	} {
+		t.Run("server "+string(tt.brk), func(t *testing.T) {
+			srv := orgV2Server(t, tt.brk)
+			code, out, errOut, dir := probeCmd(t, "--spec", spec, "--profile", profile, "--scenarios", scenarios, "--target", srv.URL,
+				"--operation", "listOrgV2Organizations", "--operation", "getOrgV2Organization", "--operation", "listOrgV2Environments",
+				"--max-examples", "20", "--seed", "3")
+			if code != tt.code || errOut != "" {
+				t.Fatalf("exit %d, want %d; stderr %q\n%s", code, tt.code, errOut, out)
+			}
+			if !strings.Contains(out, "org-v2 listOrgV2Environments") {
+				t.Errorf("no line for listOrgV2Environments:\n%s", out)
+			}
+			got := findings(t, dir, func(string) bool { return true })
+			if tt.check == "" && len(got) > 0 {
+				t.Errorf("findings on a conformant server:\n%s", strings.Join(got, "\n"))
+			}
+			if tt.check != "" && !strings.Contains(strings.Join(got, "\n"), tt.check+" ") {
+				t.Errorf("no %s finding:\n%s", tt.check, strings.Join(got, "\n"))
+			}
+			for _, f := range []string{"violations.json", "junit.xml", "report.html"} {
+				data, _ := os.ReadFile(filepath.Join(dir, f))
+				if strings.Contains(out+string(data), orgV2Secret) {
+					t.Errorf("the secret in the output or %s", f)
+				}
+			}
+		})
+	}
+}
+
+// orgV2HAR asks srv the given paths with the test credentials and writes what came back as a
+// HAR file, as a browser would export it.
+func orgV2HAR(t *testing.T, srv *httptest.Server, paths ...string) string {
+	t.Helper()
+	type nv struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	var entries []any
+	for _, p := range paths {
+		req, _ := http.NewRequest("GET", srv.URL+p, nil)
+		req.SetBasicAuth(orgV2Key, orgV2Secret)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var reqH, respH []nv
+		for k, vs := range req.Header {
+			for _, v := range vs {
+				reqH = append(reqH, nv{k, v})
+			}
+		}
+		for k, vs := range resp.Header {
+			for _, v := range vs {
+				respH = append(respH, nv{k, v})
+			}
+		}
+		entries = append(entries, map[string]any{
+			"startedDateTime": "2026-12-01T10:00:00Z", "time": 1,
+			"request": map[string]any{"method": "GET", "url": srv.URL + p, "httpVersion": "HTTP/1.1", "headers": reqH,
+				"queryString": []any{}, "cookies": []any{}, "headersSize": -1, "bodySize": 0},
+			"response": map[string]any{"status": resp.StatusCode, "statusText": "", "httpVersion": "HTTP/1.1", "headers": respH,
+				"cookies": []any{}, "content": map[string]any{"size": len(body), "mimeType": resp.Header.Get("Content-Type"), "text": string(body)},
+				"redirectURL": "", "headersSize": -1, "bodySize": len(body)},
+			"cache": map[string]any{}, "timings": map[string]any{"send": 0, "wait": 1, "receive": 0},
+		})
+	}
+	data, err := json.Marshal(map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]any{"name": "test", "version": "1"}, "entries": entries}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "org-v2.har")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestThirdAPIValidate: apiconform validate holds a recording of the third API to its spec and
+// profile, from files alone: a conformant recording passes; a 404 whose body says 400 is caught by
+// error-status-match with the profile, and passes without it (the vendor's spec carries none).
+func TestThirdAPIValidate(t *testing.T) {
+	spec, profile, _ := orgV2Files(t)
+	cleanEnv(t)
+	paths := []string{"/org/v2/organizations", "/org/v2/organizations/" + orgV2Org, "/org/v2/organizations/nope", "/org/v2/environments?page_size=2"}
+	for _, tt := range []struct {
+		brk         orgV2Break
+		withProfile bool
+		code        int
+		check       string
+	}{
+		{orgV2Conformant, true, ExitOK, ""},
+		{orgV2WrongErrStatus, true, ExitViolations, "error-status-match"},
+		{orgV2WrongErrStatus, false, ExitOK, ""},
+	} {
+		t.Run(fmt.Sprintf("%s profile=%v", tt.brk, tt.withProfile), func(t *testing.T) {
+			har := orgV2HAR(t, orgV2Server(t, tt.brk), paths...)
+			dir := t.TempDir()
+			args := []string{"validate", "--report-dir", dir, "--api", "org-v2", "--spec", spec}
+			if tt.withProfile {
+				args = append(args, "--profile", profile)
+			}
+			code, out, errOut := cmd(append(args, har)...)
+			if code != tt.code || errOut != "" {
+				t.Fatalf("exit %d, want %d; stderr %q\n%s", code, tt.code, errOut, out)
+			}
+			got := findings(t, dir, func(string) bool { return true })
+			if tt.check == "" && len(got) > 0 {
+				t.Errorf("findings on a conformant recording:\n%s", strings.Join(got, "\n"))
+			}
+			if tt.check != "" && !slices.Contains(got, tt.check+" GET /org/v2/organizations/nope 404") {
+				t.Errorf("no %s finding on the 404:\n%s", tt.check, strings.Join(got, "\n"))
+			}
+			if strings.Contains(out, orgV2Secret) {
+				t.Error("the secret in the output")
 			}
 		})
 	}
