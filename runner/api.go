@@ -146,23 +146,19 @@ type responseFacts struct {
 	errorStatus bool
 
 	// What the checks would otherwise work out on every exchange:
-	// declared is the declared media types, sorted; declaredWant joins them with " or ".
-	declared     []string
-	declaredWant string
+	// declared is the declared media types, sorted.
+	declared []string
 	// contentRef is specRef + "/content"; schemaRefs holds, per declared media type, the
 	// pointer of its schema.
 	contentRef string
 	schemaRefs map[string]string
 	// headerFacts describe headers, in the same order.
 	headerFacts []headerFacts
-	// documented holds the canonical names of headers; driftExpected is what drift-header says
-	// the response should carry.
-	documented    map[string]bool
-	driftExpected string
-	// knownCodes is the response's x-known-codes (Apinizer error codes); knownCodesWant lists them
-	// for messages.
-	knownCodes     []string
-	knownCodesWant string
+	// documented holds the canonical names of headers.
+	documented map[string]bool
+	// knownCodes lists the error codes the vendor is known to send with this response (the
+	// response extension the profile's error-code names).
+	knownCodes []string
 }
 
 // headerFacts are the facts of one documented response header, computed once.

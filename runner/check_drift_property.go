@@ -19,12 +19,12 @@ func checkDriftProperty(in *Input) []Violation {
 	var out []Violation
 	walkSchema(schema, value, make([]string, 0, 8), in.Op.api.openObjectWalk, func(s *openapi3.Schema, v any, path []string, member bool) {
 		obj, ok := v.(map[string]any)
-		if !ok || member || !namesProperties(s, 0) || closesProperties(s, 0) {
+		if !ok || member || !inAllOf(s, namesProperties) || inAllOf(s, closesProperties) {
 			return
 		}
 		var extra []string
 		for k := range obj {
-			if !namesProperty(s, k, 0) {
+			if !inAllOf(s, func(m *openapi3.Schema) bool { _, named := m.Properties[k]; return named }) {
 				extra = append(extra, k)
 			}
 		}
@@ -45,17 +45,22 @@ func checkDriftProperty(in *Input) []Violation {
 	return in.onJSONDocument(out)
 }
 
-// maxAllOfDepth bounds how deep the allOf helpers below follow allOf (a spec may be recursive).
+// maxAllOfDepth bounds how deep inAllOf follows allOf (a spec may be recursive).
 const maxAllOfDepth = 16
 
-// namesProperties reports whether s or a member of its allOf (transitively) names properties.
-func namesProperties(s *openapi3.Schema, depth int) bool {
-	if len(s.Properties) > 0 {
+// inAllOf reports whether holds is true of s or of a member of its allOf, transitively: an
+// object described by allOf is one object.
+func inAllOf(s *openapi3.Schema, holds func(*openapi3.Schema) bool) bool {
+	return inAllOfAt(s, holds, 0)
+}
+
+func inAllOfAt(s *openapi3.Schema, holds func(*openapi3.Schema) bool, depth int) bool {
+	if holds(s) {
 		return true
 	}
 	if depth < maxAllOfDepth {
 		for _, sub := range s.AllOf {
-			if sub != nil && sub.Value != nil && namesProperties(sub.Value, depth+1) {
+			if sub != nil && sub.Value != nil && inAllOfAt(sub.Value, holds, depth+1) {
 				return true
 			}
 		}
@@ -63,33 +68,10 @@ func namesProperties(s *openapi3.Schema, depth int) bool {
 	return false
 }
 
-// closesProperties reports whether s or a member of its allOf (transitively) forbids properties
-// it does not name (additionalProperties: false).
-func closesProperties(s *openapi3.Schema, depth int) bool {
-	if s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has {
-		return true
-	}
-	if depth < maxAllOfDepth {
-		for _, sub := range s.AllOf {
-			if sub != nil && sub.Value != nil && closesProperties(sub.Value, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// namesProperties: the schema names properties.
+func namesProperties(s *openapi3.Schema) bool { return len(s.Properties) > 0 }
 
-// namesProperty reports whether s or a member of its allOf (transitively) names property k.
-func namesProperty(s *openapi3.Schema, k string, depth int) bool {
-	if _, ok := s.Properties[k]; ok {
-		return true
-	}
-	if depth < maxAllOfDepth {
-		for _, sub := range s.AllOf {
-			if sub != nil && sub.Value != nil && namesProperty(sub.Value, k, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
+// closesProperties: the schema forbids properties it does not name (additionalProperties: false).
+func closesProperties(s *openapi3.Schema) bool {
+	return s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
 }
