@@ -413,3 +413,39 @@ func TestThirdAPIValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestThirdAPIProxy: apiconform proxy in front of the third API, from files alone: the run's
+// requests pass through it unchanged, and the proxy holds each exchange to the spec and profile
+// as the run does: on the server whose 404 says 400, both report error-status-match, and the
+// proxy the request the scenarios send wrong on purpose.
+func TestThirdAPIProxy(t *testing.T) {
+	spec, profile, scenarios := orgV2Files(t)
+	cleanEnv(t)
+	t.Setenv("ORGV2_API_KEY", orgV2Key)
+	t.Setenv("ORGV2_API_SECRET", orgV2Secret)
+	srv := orgV2Server(t, orgV2WrongErrStatus)
+	proxyDir := t.TempDir()
+	addr, stop := startProxy(t, "--api", "org-v2", "--spec", spec, "--profile", profile, "--upstream", srv.URL, "--report-dir", proxyDir)
+	runCode, runOut, runErr, runDir := runCmd(t, "--spec", spec, "--profile", profile, "--scenarios", scenarios, "--target", "http://"+addr)
+	proxyCode, proxyOut, proxyLog := stop()
+	if runCode != ExitViolations || proxyCode != ExitViolations {
+		t.Fatalf("exit codes: run %d, proxy %d\nrun:\n%s%s\nproxy:\n%s%s", runCode, proxyCode, runOut, runErr, proxyOut, proxyLog)
+	}
+	// The proxy also checks the requests: the scenario that sends page_size=101 on purpose is a
+	// client breaking the contract, which request-parameters reports.
+	statusFinding := "error-status-match GET /org/v2/organizations/org-does-not-exist 404"
+	for where, tt := range map[string]struct {
+		dir  string
+		want []string
+	}{
+		"the run":   {runDir, []string{statusFinding}},
+		"the proxy": {proxyDir, []string{statusFinding, "request-parameters GET /org/v2/environments 400"}},
+	} {
+		if got := findings(t, tt.dir, func(string) bool { return true }); !slices.Equal(got, tt.want) {
+			t.Errorf("%s found %v, want %v", where, got, tt.want)
+		}
+	}
+	if strings.Contains(proxyOut+proxyLog, orgV2Secret) {
+		t.Error("the secret in the proxy's output")
+	}
+}
