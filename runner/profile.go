@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -93,12 +94,30 @@ func ParseProfile(data []byte, name string) (*Profile, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("profile %s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("profile %s: %s", name, yamlProblem(err))
 	}
 	if err := p.validate(); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", name, err)
 	}
 	return &p, nil
+}
+
+// unknownField is how the YAML decoder words a key that Profile does not have.
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// yamlProblem words a YAML decoding error for a user: one line per problem, each with its line,
+// a key the profile does not have called an unknown key, and no Go type names.
+func yamlProblem(err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	problems := make([]string, len(te.Errors))
+	for i, e := range te.Errors {
+		e = unknownField.ReplaceAllString(e, "unknown key $1 (the keys: docs/profiles.md)")
+		problems[i] = strings.ReplaceAll(e, "runner.", "")
+	}
+	return strings.Join(problems, "; ")
 }
 
 // SpecProfile reads the profile of a spec from its x-apiconform extension; nil when it has none.

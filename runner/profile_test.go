@@ -13,7 +13,8 @@ func TestParseProfile(t *testing.T) {
 	}{
 		{"complete", "request-id-header: X-Req\nrate-limit: {limit-header: L, remaining-header: R, reset-header: S, reset: epoch-seconds}\nerror-status: {items: errors, field: status}\n", ""},
 		{"empty is no profile of anything", "{}\n", ""},
-		{"an unknown key", "request-id-headr: X\n", "field request-id-headr not found"},
+		{"an unknown key", "request-id-headr: X\n", "line 1: unknown key request-id-headr (the keys: docs/profiles.md)"},
+		{"a list for a header name", "rate-limit: {limit-header: [1]}\n", "line 1: cannot unmarshal !!seq into string"},
 		{"a bad reset", "rate-limit: {reset-header: S, reset: minutes}\n", `rate-limit.reset "minutes": want relative-seconds or epoch-seconds`},
 		{"rate limits with no header", "rate-limit: {reset: relative-seconds}\n", "rate-limit names no header"},
 		{"an error status without a field", "error-status: {items: errors}\n", "error-status.field is empty"},
