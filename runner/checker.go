@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"hash/maphash"
+	"strings"
 	"sync"
 )
 
@@ -18,9 +20,31 @@ type CheckOptions struct {
 }
 
 // RunState is what checks remember across the exchanges of one run. Safe for concurrent use.
+//
+// Its memory is bounded, whatever the run's length (a proxy may run for days): it remembers the
+// last MaxRememberedRequestIDs request IDs, each as a 64-bit hash (maphash, seeded per run; two
+// IDs of one run share a hash with odds below 1 in 10^8 at the bound) with the request that got
+// it, its path cut at maxRememberedPath bytes. A repeat of an ID older than that goes unseen.
 type RunState struct {
-	mu         sync.Mutex
-	requestIDs map[string]requestRef
+	mu   sync.Mutex
+	seed maphash.Seed
+	// index maps an ID's hash to its slot in ring; ring holds the IDs seen, the oldest
+	// overwritten first once it is full (next is the slot written next).
+	index map[uint64]int
+	ring  []seenRequestID
+	next  int
+}
+
+// MaxRememberedRequestIDs is how many request IDs a RunState remembers: the last ones seen.
+const MaxRememberedRequestIDs = 1 << 18
+
+// maxRememberedPath bounds the path a RunState keeps of the request that got an ID.
+const maxRememberedPath = 128
+
+// seenRequestID is a request ID a RunState remembers: its hash and the request that got it.
+type seenRequestID struct {
+	hash    uint64
+	request requestRef
 }
 
 // requestRef names the request a response answered ("DELETE /path" once rendered).
@@ -30,18 +54,30 @@ func (r requestRef) String() string { return r.method + " " + r.path }
 
 // NewRunState returns an empty RunState.
 func NewRunState() *RunState {
-	return &RunState{requestIDs: map[string]requestRef{}}
+	return &RunState{seed: maphash.MakeSeed(), index: map[uint64]int{}}
 }
 
 // rememberRequestID records id as seen for request; it returns the request that saw it first
-// when id is not new.
+// when id is not new (among the last MaxRememberedRequestIDs).
 func (s *RunState) rememberRequestID(id string, request requestRef) (first requestRef, dup bool) {
+	h := maphash.String(s.seed, id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if first, ok := s.requestIDs[id]; ok {
-		return first, true
+	if slot, ok := s.index[h]; ok {
+		return s.ring[slot].request, true
 	}
-	s.requestIDs[id] = request
+	if len(request.path) > maxRememberedPath {
+		request.path = strings.Clone(request.path[:maxRememberedPath]) + "..."
+	}
+	if len(s.ring) < MaxRememberedRequestIDs {
+		s.ring = append(s.ring, seenRequestID{h, request})
+		s.index[h] = len(s.ring) - 1
+		return requestRef{}, false
+	}
+	delete(s.index, s.ring[s.next].hash)
+	s.ring[s.next] = seenRequestID{h, request}
+	s.index[h] = s.next
+	s.next = (s.next + 1) % MaxRememberedRequestIDs
 	return requestRef{}, false
 }
 
