@@ -361,6 +361,9 @@ func floatNumbers(v any) any {
 // decoder gives for the same body, and the same error where it fails.
 func TestJSONBodyIsKinOpenAPIsDecoding(t *testing.T) {
 	bodies := []string{`{"a":1,"a":{"b":[2.50,-0,1e400]}}`, ` [1, "x", null, true] `, `{} x`, `123abc`, "\"\xff\"", `nul`, ``, `{"a":`}
+	for _, depth := range []int{maxFastJSONDepth, maxFastJSONDepth + 1, 10_000, 10_001, 50_000} {
+		bodies = append(bodies, strings.Repeat("[", depth)+strings.Repeat("]", depth), `{"a":"[[[[","b":`+strings.Repeat("[", depth)+strings.Repeat("]", depth)+"}")
+	}
 	for _, tc := range sharedCases {
 		bodies = append(bodies, tc.body)
 	}
@@ -369,7 +372,26 @@ func TestJSONBodyIsKinOpenAPIsDecoding(t *testing.T) {
 		got, err := in.jsonBody()
 		want, kinErr := openapi3filter.JSONBodyDecoder(strings.NewReader(body), nil, nil, nil)
 		if (err == nil) != (kinErr == nil) || !reflect.DeepEqual(got, want) {
-			t.Errorf("%q: %#v, %v; kin-openapi: %#v, %v", body, got, err, want, kinErr)
+			t.Errorf("%.80q: %#v, %v; kin-openapi: %#v, %v", body, got, err, want, kinErr)
+		}
+	}
+}
+
+// TestDeeplyNestedBodies: a body of brackets nested far deeper than any JSON decoder accepts
+// (4 MB, two million levels) goes through every check without a crash, and body-schema reports
+// it as not JSON, as kin-openapi does.
+func TestDeeplyNestedBodies(t *testing.T) {
+	op := testAPI(t, "confluent").Operation("deleteOrgV2Environment")
+	for _, depth := range []int{10_001, 2_000_000} {
+		body := strings.Repeat("[", depth) + strings.Repeat("]", depth)
+		ex := observed(op, RecordedRequest{}, canned{status: 404, header: confluentHeaders("Content-Type", "application/json"), body: body})
+		got := NewChecker(All(), CheckOptions{}, nil).Check(op, ex, nil)
+		var ids []string
+		for _, v := range got {
+			ids = append(ids, v.Check)
+		}
+		if !slices.Contains(ids, "body-schema") {
+			t.Errorf("depth %d: findings %v, want body-schema's", depth, ids)
 		}
 	}
 }
