@@ -182,6 +182,7 @@ func validate(cfg *Config, files map[string]*loadedFile) error {
 			cfg.APIs = []string{name} // the API of the one scenario file
 		}
 	}
+	cfg.APIs = slices.Compact(slices.Sorted(slices.Values(cfg.APIs))) // --api x --api x is one API
 	if cfg.SpecFile != "" && len(cfg.APIs) != 1 {
 		return usagef("--spec %s is the spec of one API: say which with --api (one of %s, or a new API's name)", cfg.SpecFile, strings.Join(known, ", "))
 	}

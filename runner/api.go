@@ -193,6 +193,10 @@ func NewAPIWithProfile(name string, doc *openapi3.T, profile *Profile) (*API, er
 	if profile == nil {
 		profile = &Profile{}
 	}
+	profile, err := profile.normalized() // a profile built in Go is held to what a file is
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: profile: %w", name, err)
+	}
 	registerUniqueItemsChecker.Do(func() { openapi3.RegisterArrayUniqueItemsChecker(uniqueJSONItems) })
 	a := &API{Name: name, Doc: doc, ops: map[string]*Operation{}, headers: map[string]bool{}, profile: profile, names: namesOf(profile)}
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -567,7 +571,8 @@ func (o *Operation) SecuritySchemes() []string {
 func (o *Operation) API() *API { return o.api }
 
 // hasErrorStatus reports whether a body schema of resp has the property where the profile says
-// an error body carries its status (es.Field, in each item of es.Items when that is set).
+// an error body carries its status (es.Field, in each item of es.Items when that is set), reading
+// an object described by allOf as one object.
 func hasErrorStatus(resp *openapi3.Response, es *ErrorStatusProfile) bool {
 	if es == nil {
 		return false
@@ -576,16 +581,55 @@ func hasErrorStatus(resp *openapi3.Response, es *ErrorStatusProfile) bool {
 		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
 			continue
 		}
-		holder := mt.Schema.Value
+		holders := []*openapi3.Schema{mt.Schema.Value}
 		if es.Items != "" {
-			items := holder.Properties[es.Items]
-			if items == nil || items.Value == nil || items.Value.Items == nil || items.Value.Items.Value == nil {
-				continue
+			holders = nil
+			for _, items := range propertiesNamed(mt.Schema.Value, es.Items) {
+				if items.Items != nil && items.Items.Value != nil {
+					holders = append(holders, items.Items.Value)
+				}
 			}
-			holder = items.Value.Items.Value
 		}
-		if holder.Properties[es.Field] != nil {
-			return true
+		for _, h := range holders {
+			if len(propertiesNamed(h, es.Field)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// propertiesNamed returns the schemas of property name in s and the members of its allOf,
+// transitively.
+func propertiesNamed(s *openapi3.Schema, name string) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	inAllOf(s, func(m *openapi3.Schema) bool {
+		if p := m.Properties[name]; p != nil && p.Value != nil {
+			out = append(out, p.Value)
+		}
+		return false
+	})
+	return out
+}
+
+// maxAllOfDepth bounds how deep inAllOf follows allOf (a spec may be recursive).
+const maxAllOfDepth = 16
+
+// inAllOf reports whether holds is true of s or of a member of its allOf, transitively: an
+// object described by allOf is one object.
+func inAllOf(s *openapi3.Schema, holds func(*openapi3.Schema) bool) bool {
+	return inAllOfAt(s, holds, 0)
+}
+
+func inAllOfAt(s *openapi3.Schema, holds func(*openapi3.Schema) bool, depth int) bool {
+	if holds(s) {
+		return true
+	}
+	if depth < maxAllOfDepth {
+		for _, sub := range s.AllOf {
+			if sub != nil && sub.Value != nil && inAllOfAt(sub.Value, holds, depth+1) {
+				return true
+			}
 		}
 	}
 	return false

@@ -45,29 +45,6 @@ func checkDriftProperty(in *Input) []Violation {
 	return in.onJSONDocument(out)
 }
 
-// maxAllOfDepth bounds how deep inAllOf follows allOf (a spec may be recursive).
-const maxAllOfDepth = 16
-
-// inAllOf reports whether holds is true of s or of a member of its allOf, transitively: an
-// object described by allOf is one object.
-func inAllOf(s *openapi3.Schema, holds func(*openapi3.Schema) bool) bool {
-	return inAllOfAt(s, holds, 0)
-}
-
-func inAllOfAt(s *openapi3.Schema, holds func(*openapi3.Schema) bool, depth int) bool {
-	if holds(s) {
-		return true
-	}
-	if depth < maxAllOfDepth {
-		for _, sub := range s.AllOf {
-			if sub != nil && sub.Value != nil && inAllOfAt(sub.Value, holds, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // namesProperties: the schema names properties.
 func namesProperties(s *openapi3.Schema) bool { return len(s.Properties) > 0 }
 

@@ -66,8 +66,13 @@ func (s *RunState) rememberRequestID(id string, request requestRef) (first reque
 	if slot, ok := s.index[h]; ok {
 		return s.ring[slot].request, true
 	}
+	// Copies, never the caller's strings: a server's request line read by net/http is one string
+	// that Method and the path may be slices of, query included.
+	request.method = strings.Clone(request.method)
 	if len(request.path) > maxRememberedPath {
-		request.path = strings.Clone(request.path[:maxRememberedPath]) + "..."
+		request.path = request.path[:maxRememberedPath] + "..."
+	} else {
+		request.path = strings.Clone(request.path)
 	}
 	if len(s.ring) < MaxRememberedRequestIDs {
 		s.ring = append(s.ring, seenRequestID{h, request})

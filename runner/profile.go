@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -93,7 +95,7 @@ func ParseProfile(data []byte, name string) (*Profile, error) {
 	var p Profile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) { // empty: a profile of nothing
 		return nil, fmt.Errorf("profile %s: %s", name, yamlProblem(err))
 	}
 	if err := p.validate(); err != nil {
@@ -134,8 +136,13 @@ func SpecProfile(name string, doc *openapi3.T) (*Profile, error) {
 	return ParseProfile(data, "of spec "+name+" ("+ProfileExtension+")")
 }
 
-// validate checks what a profile says is complete and well-formed.
+// validate checks what a profile says is complete and well-formed, and puts it in its normal
+// form (names trimmed, prefixes canonical, the default reset); it may run again on its result.
 func (p *Profile) validate() error {
+	p.RequestIDHeader = strings.TrimSpace(p.RequestIDHeader)
+	if err := checkHeaderName("request-id-header", p.RequestIDHeader); err != nil {
+		return err
+	}
 	if rl := p.RateLimit; rl != nil {
 		switch rl.Reset {
 		case "":
@@ -144,22 +151,75 @@ func (p *Profile) validate() error {
 		default:
 			return fmt.Errorf("rate-limit.reset %q: want %s or %s", rl.Reset, ResetRelativeSeconds, ResetEpochSeconds)
 		}
-		for _, h := range []*string{&rl.LimitHeader, &rl.RemainingHeader, &rl.ResetHeader, &rl.RetryAfterHeader} {
-			*h = strings.TrimSpace(*h)
+		for _, h := range []struct {
+			key   string
+			value *string
+		}{{"limit-header", &rl.LimitHeader}, {"remaining-header", &rl.RemainingHeader}, {"reset-header", &rl.ResetHeader}, {"retry-after-header", &rl.RetryAfterHeader}} {
+			*h.value = strings.TrimSpace(*h.value)
+			if err := checkHeaderName("rate-limit."+h.key, *h.value); err != nil {
+				return err
+			}
 		}
 		if rl.LimitHeader == "" && rl.RemainingHeader == "" && rl.ResetHeader == "" && rl.RetryAfterHeader == "" {
 			return fmt.Errorf("rate-limit names no header")
 		}
 	}
-	if es := p.ErrorStatus; es != nil && es.Field == "" {
-		return fmt.Errorf("error-status.field is empty: name the property that holds the status")
+	if es := p.ErrorStatus; es != nil {
+		es.Items, es.Field = strings.TrimSpace(es.Items), strings.TrimSpace(es.Field)
+		if es.Field == "" {
+			return fmt.Errorf("error-status.field is empty: name the property that holds the status")
+		}
 	}
-	if ec := p.ErrorCode; ec != nil && (ec.Field == "" || ec.KnownCodesExtension == "") {
-		return fmt.Errorf("error-code needs field and known-codes-extension")
+	if ec := p.ErrorCode; ec != nil {
+		ec.Field, ec.KnownCodesExtension = strings.TrimSpace(ec.Field), strings.TrimSpace(ec.KnownCodesExtension)
+		if ec.Field == "" || ec.KnownCodesExtension == "" {
+			return fmt.Errorf("error-code needs field and known-codes-extension")
+		}
 	}
-	p.RequestIDHeader = strings.TrimSpace(p.RequestIDHeader)
+	p.ExtensibleEnumExtension = strings.TrimSpace(p.ExtensibleEnumExtension)
 	for i, pre := range p.ContractHeaderPrefixes {
-		p.ContractHeaderPrefixes[i] = http.CanonicalHeaderKey(strings.TrimSpace(pre))
+		pre = strings.TrimSpace(pre)
+		if pre == "" {
+			return fmt.Errorf("contract-header-prefixes[%d] is empty: it would make every header contract", i)
+		}
+		if err := checkHeaderName(fmt.Sprintf("contract-header-prefixes[%d]", i), pre); err != nil {
+			return err
+		}
+		p.ContractHeaderPrefixes[i] = http.CanonicalHeaderKey(pre)
 	}
 	return nil
+}
+
+// checkHeaderName checks a header name (or prefix) the profile gives under key: "" (none) or an
+// HTTP token, which is all a header's name may be.
+func checkHeaderName(key, name string) error {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return fmt.Errorf("%s %q is not a header name (letters, digits and !#$%%&'*+-.^_`|~ only)", key, name)
+		}
+	}
+	return nil
+}
+
+// normalized returns a copy of p in its normal form (validate), p itself unchanged.
+func (p *Profile) normalized() (*Profile, error) {
+	cp := *p
+	if p.RateLimit != nil {
+		rl := *p.RateLimit
+		cp.RateLimit = &rl
+	}
+	if p.ErrorStatus != nil {
+		es := *p.ErrorStatus
+		cp.ErrorStatus = &es
+	}
+	if p.ErrorCode != nil {
+		ec := *p.ErrorCode
+		cp.ErrorCode = &ec
+	}
+	cp.ContractHeaderPrefixes = slices.Clone(p.ContractHeaderPrefixes)
+	if err := cp.validate(); err != nil {
+		return nil, err
+	}
+	return &cp, nil
 }

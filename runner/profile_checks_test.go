@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/apiconform/apiconform/specs"
 )
 
@@ -47,8 +49,22 @@ paths:
                 properties:
                   status: {type: integer}
                   kind: {type: string}
+        "409":
+          description: a conflict, its body an allOf of a shared problem shape
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/Problem'
+                  - properties:
+                      detail: {type: string}
 components:
   schemas:
+    Problem:
+      type: object
+      properties:
+        status: {type: integer}
+        kind: {type: string}
     Meta:
       type: object
       properties:
@@ -104,6 +120,8 @@ func TestChecksReadTheProfile(t *testing.T) {
 		{"an epoch reset", "ratelimit-semantics", 200, []string{"Quota-Limit", "10", "Quota-Left", "3", "Quota-Reset", "1900000000"}, ok, false, nil},
 		{"an error body saying another status", "error-status-match", 404, nil, `{"status":400,"kind":"not_found"}`, false, []string{"/status"}},
 		{"an error body saying its status", "error-status-match", 404, nil, `{"status":404,"kind":"not_found"}`, false, nil},
+		{"an allOf error body saying another status", "error-status-match", 409, nil, `{"status":500,"kind":"conflict","detail":"d"}`, false, []string{"/status"}},
+		{"an allOf error body saying its status", "error-status-match", 409, nil, `{"status":409,"kind":"conflict"}`, false, nil},
 		{"an unknown error code", "drift-enum", 404, nil, `{"status":404,"kind":"gone"}`, false, []string{"/kind"}},
 		{"a value outside the open enum", "drift-enum", 200, nil, `{"id":"w1","color":"green"}`, false, []string{"/color"}},
 		{"listed values", "drift-enum", 200, nil, ok, false, nil},
@@ -184,5 +202,53 @@ func TestDriftPropertyReadsAllOfAsOneObject(t *testing.T) {
 		if strings.Join(where, ",") != tt.want {
 			t.Errorf("%s: violations at %v, want %q:\n%s", tt.body, where, tt.want, render(got))
 		}
+	}
+}
+
+// TestErrorStatusThroughAllOf: the profile's error status is found however allOf splits the
+// error body's schema, for a list of errors as for the body itself.
+func TestErrorStatusThroughAllOf(t *testing.T) {
+	const spec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        "400":
+          description: errors in a list whose items are an allOf
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - properties:
+                      errors:
+                        type: array
+                        items:
+                          allOf: [{$ref: '#/components/schemas/Err'}]
+        "404":
+          description: no status anywhere
+          content:
+            application/json:
+              schema:
+                properties:
+                  errors: {type: array, items: {properties: {code: {type: string}}}}
+components:
+  schemas:
+    Err:
+      properties:
+        status: {type: string}
+`
+	doc, err := specs.LoadBytes([]byte(spec), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := &ErrorStatusProfile{Items: "errors", Field: "status"}
+	resp := func(code string) *openapi3.Response { return doc.Paths.Value("/x").Get.Responses.Value(code).Value }
+	if !hasErrorStatus(resp("400"), es) {
+		t.Error("400: errors[].status through allOf not found")
+	}
+	if hasErrorStatus(resp("404"), es) {
+		t.Error("404: a status found where the schema has none")
 	}
 }

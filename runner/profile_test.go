@@ -20,6 +20,12 @@ func TestParseProfile(t *testing.T) {
 		{"an error status without a field", "error-status: {items: errors}\n", "error-status.field is empty"},
 		{"an error code without its extension", "error-code: {field: error}\n", "error-code needs field and known-codes-extension"},
 		{"not YAML", "request-id-header: [\n", "profile p.yaml: line"},
+		{"an empty file", "", ""},
+		{"only comments", "# nothing yet\n", ""},
+		{"an empty contract prefix", "contract-header-prefixes: [X-A-, ' ']\n", "contract-header-prefixes[1] is empty"},
+		{"a header name with a space", "request-id-header: X Request Id\n", `request-id-header "X Request Id" is not a header name`},
+		{"a rate-limit header with a colon", "rate-limit: {limit-header: 'Limit:'}\n", `rate-limit.limit-header "Limit:" is not a header name`},
+		{"an error-status field of spaces", "error-status: {field: '  '}\n", "error-status.field is empty"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := ParseProfile([]byte(tt.yaml), "p.yaml")
@@ -32,6 +38,27 @@ func TestParseProfile(t *testing.T) {
 				t.Errorf("parsed %+v", p)
 			}
 		})
+	}
+}
+
+// TestProfilesBuiltInGoAreChecked: NewAPIWithProfile holds a profile built in Go to what a file
+// is held to, and leaves the caller's profile as it was.
+func TestProfilesBuiltInGoAreChecked(t *testing.T) {
+	doc, err := specs.Load(specs.Confluent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewAPIWithProfile("x", doc, &Profile{RateLimit: &RateLimitProfile{ResetHeader: "R", Reset: "epoch"}}); err == nil ||
+		!strings.Contains(err.Error(), `rate-limit.reset "epoch"`) {
+		t.Errorf("a bad reset: %v", err)
+	}
+	p := &Profile{ContractHeaderPrefixes: []string{"x-a-"}}
+	a, err := NewAPIWithProfile("x", doc, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContractHeaderPrefixes[0] != "x-a-" || a.Profile().ContractHeaderPrefixes[0] != "X-A-" {
+		t.Errorf("caller's %v, the API's %v", p.ContractHeaderPrefixes, a.Profile().ContractHeaderPrefixes)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestRunStateIsBounded: a RunState remembers the last MaxRememberedRequestIDs request IDs and no
@@ -25,6 +26,13 @@ func TestRunStateIsBounded(t *testing.T) {
 	}
 	if _, dup := s.rememberRequestID("id-0", ref); dup {
 		t.Error("the oldest ID is still remembered past the bound")
+	}
+
+	line := "DELETE /org/v2/environments/env-1?q=" + strings.Repeat("q", 16<<10) // one request line
+	s.rememberRequestID("sliced", requestRef{line[:6], line[7:34]})
+	kept, _ := s.rememberRequestID("sliced", ref)
+	if unsafe.StringData(kept.method) == unsafe.StringData(line) || unsafe.StringData(kept.path) == unsafe.StringData(line[7:]) {
+		t.Error("the remembered request shares the caller's string (and keeps the whole request line alive)")
 	}
 
 	long := requestRef{"GET", "/" + strings.Repeat("a", 10000)}

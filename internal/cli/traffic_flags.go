@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/apiconform/apiconform/report"
@@ -39,12 +40,13 @@ func (t *trafficFlags) config(command string) (run.Config, error) {
 	if err := checkAPIs(command, t.apis, t.spec); err != nil {
 		return run.Config{}, err
 	}
+	t.apis = slices.Compact(slices.Sorted(slices.Values(t.apis))) // --api x --api x is one API
 	if (t.spec != "" || t.profile != "") && len(t.apis) != 1 {
-		flag, file := "--spec", t.spec
+		flag, file, others := "--spec", t.spec, ", or a new API's name"
 		if t.spec == "" {
-			flag, file = "--profile", t.profile
+			flag, file, others = "--profile", t.profile, "" // a new API needs its --spec too
 		}
-		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("%s %s is for one API: say which with --api (one of %s, or a new API's name)", flag, file, strings.Join(specs.Names(), ", "))}
+		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("%s %s is for one API: say which with --api (one of %s%s)", flag, file, strings.Join(specs.Names(), ", "), others)}
 	}
 	if t.maxBody <= 0 {
 		return run.Config{}, &FlagError{Command: command, Msg: fmt.Sprintf("--max-body %d: must be positive", t.maxBody)}
