@@ -2,6 +2,7 @@ package runner
 
 import (
 	"hash/maphash"
+	"net/http"
 	"strings"
 	"sync"
 )
@@ -41,6 +42,18 @@ const MaxRememberedRequestIDs = 1 << 18
 // maxRememberedPath bounds the path a RunState keeps of the request that got an ID.
 const maxRememberedPath = 128
 
+// ownMethod returns method as a string of its own: the constant for a standard method (no
+// allocation), else a copy.
+func ownMethod(method string) string {
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace} {
+		if method == m {
+			return m
+		}
+	}
+	return strings.Clone(method)
+}
+
 // seenRequestID is a request ID a RunState remembers: its hash and the request that got it.
 type seenRequestID struct {
 	hash    uint64
@@ -68,7 +81,7 @@ func (s *RunState) rememberRequestID(id string, request requestRef) (first reque
 	}
 	// Copies, never the caller's strings: a server's request line read by net/http is one string
 	// that Method and the path may be slices of, query included.
-	request.method = strings.Clone(request.method)
+	request.method = ownMethod(request.method)
 	if len(request.path) > maxRememberedPath {
 		request.path = request.path[:maxRememberedPath] + "..."
 	} else {

@@ -195,12 +195,17 @@ func (in *Input) jsonBody() (any, error) {
 	return m.value, m.err
 }
 
+var openBrace, openBracket = []byte{'{'}, []byte{'['}
+
 // maxFastJSONDepth is the deepest nesting of a body jsonBody parses with segmentio/encoding/json.
 const maxFastJSONDepth = 64
 
 // shallowJSON reports whether the brackets of body, outside strings, nest at most
 // maxFastJSONDepth deep: one pass over the bytes, with no judgement on whether it is JSON.
 func shallowJSON(body []byte) bool {
+	if bytes.Count(body, openBrace)+bytes.Count(body, openBracket) <= maxFastJSONDepth {
+		return true // too few brackets to nest deeper (bytes.Count of one byte is vectorised)
+	}
 	depth, inString, escaped := 0, false, false
 	for _, c := range body {
 		switch {
