@@ -103,6 +103,15 @@ func (a Auth) value(s string) string {
 	return dqEscape(s)
 }
 
+// shellWord returns s as one word for a POSIX shell: as it is when it holds nothing a shell
+// reads specially, else single-quoted.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+		return s
+	}
+	return sq(s)
+}
+
 // sq single-quotes s for a POSIX shell: nothing inside is expanded; a ' is written '\”.
 func sq(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

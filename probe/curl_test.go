@@ -111,3 +111,19 @@ func TestShellQuoting(t *testing.T) {
 		t.Errorf("sh read the variable word as %q (%v)", out, err)
 	}
 }
+
+// TestShellWord: a word a shell reads as it is stays bare; anything else is single-quoted.
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"getOrgV2Environment":  "getOrgV2Environment",
+		"../specs/org-v2.yaml": "../specs/org-v2.yaml",
+		"GET /widgets/{id}":    `'GET /widgets/{id}'`,
+		"my spec's file.yaml":  `'my spec'\''s file.yaml'`,
+		"":                     `''`,
+		"$HOME/x":              `'$HOME/x'`,
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

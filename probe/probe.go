@@ -54,6 +54,10 @@ type Options struct {
 	// OnSubject, when not nil, is called after each operation (and each path's unsupported
 	// methods) with what was sent and found.
 	OnSubject func(Subject)
+	// ReplayFlags are the flags, after --api, that the replay line of each finding repeats so
+	// that it runs as this run did: an API from files needs its --spec, --profile and
+	// --scenarios (name and value each an element).
+	ReplayFlags []string
 }
 
 // Report is what a probe run did and found.
@@ -126,6 +130,8 @@ type Finding struct {
 	// Flaky says rapid could not make the request fail again (the server's state changed):
 	// the failure shown is the first one, not shrunk.
 	Flaky bool
+	// replay holds Options.ReplayFlags, for the replay line.
+	replay []string
 }
 
 // Text renders the finding for a reader: what it breaks, the curl commands and the seed.
@@ -151,7 +157,14 @@ func (f *Finding) Text() string {
 	if f.Flaky {
 		b.WriteString("(rapid could not make it fail again: the server's state changed; this is the first failing request, not shrunk)\n")
 	}
-	fmt.Fprintf(&b, "seed %d: replay with apiconform probe --api %s --operation %s --seed %d", f.Seed, f.API, f.Operation, f.Seed)
+	fmt.Fprintf(&b, "seed %d: replay with apiconform probe --api %s", f.Seed, f.API)
+	for i, arg := range f.replay {
+		if i%2 == 1 || !strings.HasPrefix(arg, "--") {
+			arg = shellWord(arg)
+		}
+		b.WriteString(" " + arg)
+	}
+	fmt.Fprintf(&b, " --operation %s --seed %d", shellWord(f.Operation), f.Seed)
 	return b.String()
 }
 
@@ -794,7 +807,7 @@ func (d *driver) cleanup(t *run.ProbeTarget, cr *creator, params map[string]stri
 // finding turns the minimal record of a family into a Finding.
 func (d *driver) finding(t *run.ProbeTarget, f *family, rec *record, flaky bool) *Finding {
 	fd := &Finding{API: t.Name, Subject: f.subject, Operation: rec.a.plan.op.ID, Family: f.name, Kind: rec.a.kind, Checks: rec.checks,
-		Exchanges: rec.exchanges, Intent: rec.a.intent, Seed: d.opts.Seed, Flaky: flaky}
+		Exchanges: rec.exchanges, Intent: rec.a.intent, Seed: d.opts.Seed, Flaky: flaky, replay: d.opts.ReplayFlags}
 	for _, v := range rec.violations {
 		if v.Severity == runner.SeverityError && slices.Contains(rec.failing, signature(v.Check, rec.a.kind)) {
 			fd.Violations = append(fd.Violations, v)

@@ -312,6 +312,10 @@ func TestThirdAPIProbe(t *testing.T) {
 			if tt.check != "" && !strings.Contains(strings.Join(got, "\n"), tt.check+" ") {
 				t.Errorf("no %s finding:\n%s", tt.check, strings.Join(got, "\n"))
 			}
+			replay := "replay with apiconform probe --api org-v2 --spec " + spec + " --profile " + profile + " --scenarios " + scenarios + " --operation "
+			if tt.check != "" && !strings.Contains(out, replay) {
+				t.Errorf("no replay line that runs as this run did (%s):\n%s", replay, out)
+			}
 			for _, f := range []string{"violations.json", "junit.xml", "report.html"} {
 				data, _ := os.ReadFile(filepath.Join(dir, f))
 				if strings.Contains(out+string(data), orgV2Secret) {

@@ -148,6 +148,14 @@ func ExecuteProbe(ctx context.Context, st *ProbeSettings, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "probe: seed %d (replay with --seed %d), %d examples per family, %s\n", po.Seed, po.Seed, po.MaxExamples, budget)
 	po.OnSubject = func(sub probe.Subject) { probeLine(stdout, sub, opts) }
+	for _, f := range []struct{ flag, value string }{{"--spec", cfg.SpecFile}, {"--profile", cfg.ProfileFile}} {
+		if f.value != "" {
+			po.ReplayFlags = append(po.ReplayFlags, f.flag, f.value)
+		}
+	}
+	for _, file := range cfg.Scenarios {
+		po.ReplayFlags = append(po.ReplayFlags, "--scenarios", file)
+	}
 	rep, err := probe.Run(ctx, targets, po)
 	if err != nil { // a *probe.UsageError (an unknown --operation), or a fault of the probe
 		fmt.Fprintf(stderr, "apiconform probe: %v\n", err)
