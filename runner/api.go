@@ -202,14 +202,12 @@ func NewAPIWithProfile(name string, doc *openapi3.T, profile *Profile) (*API, er
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for method, op := range item.Operations() {
-			if op.OperationID == "" {
-				return nil, fmt.Errorf("spec %s: %s %s has no operationId; scenarios name operations by ID", name, method, path)
-			}
-			if _, dup := a.ops[op.OperationID]; dup {
-				return nil, fmt.Errorf("spec %s: operationId %q is used twice", name, op.OperationID)
+			id := operationID(method, path, op)
+			if _, dup := a.ops[id]; dup {
+				return nil, fmt.Errorf("spec %s: operationId %q is used twice", name, id)
 			}
 			o := &Operation{
-				ID:      op.OperationID,
+				ID:      id,
 				Method:  method,
 				Path:    path,
 				Op:      op,
@@ -380,15 +378,26 @@ func (a *API) FindOperation(method, path string) (*Operation, map[string]string,
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s %s matches no operation of %s: %w", method, path, a.Name, err)
 	}
-	op := a.ops[route.Operation.OperationID]
+	op := a.ops[route.Operation.OperationID] // serverless gave every operation its ID
 	if op == nil {
 		return nil, nil, fmt.Errorf("%s %s routes to an operation without an ID", method, path)
 	}
 	return op, params, nil
 }
 
+// operationID is the ID of an operation: its operationId, or, for an operation the spec gives
+// none, its method and path as the spec writes them ("GET /widgets/{id}"), which scenarios and
+// --operation then name it by.
+func operationID(method, path string, op *openapi3.Operation) string {
+	if op.OperationID != "" {
+		return op.OperationID
+	}
+	return strings.ToUpper(method) + " " + path
+}
+
 // serverless returns a shallow copy of doc whose document, path and operation `servers` are
-// removed, so that routing matches any host. doc itself is not changed.
+// removed, so that routing matches any host, and each operation carries its ID (operationID).
+// doc itself is not changed.
 func serverless(doc *openapi3.T) *openapi3.T {
 	cp := *doc
 	cp.Servers = nil
@@ -399,6 +408,7 @@ func serverless(doc *openapi3.T) *openapi3.T {
 		for method, op := range item.Operations() {
 			o := *op
 			o.Servers = nil
+			o.OperationID = operationID(method, path, op)
 			it.SetOperation(method, &o)
 		}
 		paths.Set(path, &it)

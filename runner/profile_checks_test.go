@@ -252,3 +252,39 @@ components:
 		t.Error("404: a status found where the schema has none")
 	}
 }
+
+// TestOperationsWithoutOperationID: a spec that gives an operation no operationId (many do) is
+// still checked: the operation is named by its method and path, and requests route to it.
+func TestOperationsWithoutOperationID(t *testing.T) {
+	const spec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok}}
+    delete:
+      operationId: deleteThing
+      responses: {"204": {description: gone}}
+`
+	doc, err := specs.LoadBytes([]byte(spec), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAPI("things", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ method, id string }{{"GET", "GET /things/{id}"}, {"DELETE", "deleteThing"}} {
+		if a.Operation(tt.id) == nil {
+			t.Errorf("no operation %q", tt.id)
+		}
+		op, params, err := a.FindOperation(tt.method, "/things/t-1")
+		if err != nil || op.ID != tt.id || params["id"] != "t-1" {
+			t.Errorf("%s /things/t-1 routes to %v %v, %v; want %s", tt.method, op, params, err, tt.id)
+		}
+	}
+	if doc.Paths.Value("/things/{id}").Get.OperationID != "" {
+		t.Error("the spec itself was changed")
+	}
+}
