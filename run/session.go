@@ -183,6 +183,9 @@ func validate(cfg *Config, files map[string]*loadedFile) error {
 		}
 	}
 	cfg.APIs = slices.Compact(slices.Sorted(slices.Values(cfg.APIs))) // --api x --api x is one API
+	if cfg.SpecFile != "" && len(cfg.APIs) == 0 && len(files) == 0 && !cfg.CheckOnly {
+		return usagef("--spec %s: give the API's scenario file too (--scenarios FILE, whose api: names the API), or --api NAME for the embedded API it replaces (one of %s)", cfg.SpecFile, strings.Join(known, ", "))
+	}
 	if cfg.SpecFile != "" && len(cfg.APIs) != 1 {
 		return usagef("--spec %s is the spec of one API: say which with --api (one of %s, or a new API's name)", cfg.SpecFile, strings.Join(known, ", "))
 	}
@@ -357,11 +360,10 @@ func loadAPI(name string, f *loadedFile, cfg Config) (*apiRun, error) {
 	_, source, _ := specs.Source(name)
 	if cfg.SpecFile != "" {
 		source = cfg.SpecFile
-		doc, err = specs.LoadFile(cfg.SpecFile)
-	} else {
-		doc, err = specs.Load(name)
-	}
-	if err != nil {
+		if doc, err = specs.LoadFile(cfg.SpecFile); err != nil {
+			return nil, &UsageError{Msg: "--spec " + err.Error()}
+		}
+	} else if doc, err = specs.Load(name); err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
 	profile, err := profileFor(name, doc, cfg)
@@ -415,7 +417,8 @@ func (s *Session) resolveTarget(a *apiRun) error {
 			return usagef("%s: %v", src.name, err)
 		}
 		a.base, a.source, a.kind = u, src.name, Server
-		if !s.cfg.DryRun && !s.cfg.CheckOnly && runner.IsLoopback(u) && s.isOwnMock(u) {
+		// Only an API the mock serves is asked whether its target is the mock (GET /_mock/info).
+		if !s.cfg.DryRun && !s.cfg.CheckOnly && slices.Contains(specs.Names(), a.name) && runner.IsLoopback(u) && s.isOwnMock(u) {
 			a.kind = OwnMock
 		}
 		return nil

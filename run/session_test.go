@@ -330,6 +330,8 @@ func TestOpenRefusesBadConfiguration(t *testing.T) {
 	}{
 		{"unknown API", Config{APIs: []string{"kafka"}}, `--api "kafka": no such API (known: apinizer, confluent; another API needs its spec: --spec FILE)`},
 		{"unknown check", Config{Checks: []string{"body-shema"}}, "unknown check ID(s) body-shema"},
+		{"a spec with neither --api nor scenarios", Config{SpecFile: "x.yaml"}, "--spec x.yaml: give the API's scenario file too (--scenarios FILE"},
+		{"a spec that does not exist", Config{APIs: []string{"confluent"}, SpecFile: "no-such-spec.yaml", CheckOnly: true}, "--spec no-such-spec.yaml: cannot read the file: no such file or directory"},
 		{"unknown fault", Config{MockFaults: []string{"no-such-fault"}}, "--mock-fault"},
 		{"fault with a target", Config{MockFaults: []string{"hang-up"}, Target: "http://127.0.0.1:1"}, "--mock-fault applies to the embedded mock only"},
 		{"bad target", Config{Target: "ftp://x"}, `--target: target "ftp://x": want an http:// or https:// URL`},

@@ -76,7 +76,12 @@ func Load(name string) (*openapi3.T, error) {
 func LoadFile(path string) (*openapi3.T, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &LoadError{File: path, Problem: "cannot read the file", Err: err}
+		why := err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			why = pe.Err // the path is said once
+		}
+		return nil, &LoadError{File: path, Problem: "cannot read the file: " + why.Error(), Err: err}
 	}
 	return LoadBytes(data, path)
 }
