@@ -126,6 +126,7 @@ func (s *Session) wire(checks []runner.Check, filter types.LabelFilter, files ma
 			return err
 		}
 		s.traffic.byAPI[name] = newObservedAcc()
+		s.notices = append(s.notices, a.api.ProfileNotes()...)
 		if err := s.resolveTarget(a); err != nil {
 			return err
 		}

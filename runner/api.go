@@ -581,8 +581,9 @@ func (o *Operation) SecuritySchemes() []string {
 func (o *Operation) API() *API { return o.api }
 
 // hasErrorStatus reports whether a body schema of resp has the property where the profile says
-// an error body carries its status (es.Field, in each item of es.Items when that is set), reading
-// an object described by allOf as one object.
+// an error body carries its status (es.Field; with es.Items set, a property of es.Items, the
+// error object or each item of an array of them), reading an object described by allOf as one
+// object.
 func hasErrorStatus(resp *openapi3.Response, es *ErrorStatusProfile) bool {
 	if es == nil {
 		return false
@@ -596,7 +597,9 @@ func hasErrorStatus(resp *openapi3.Response, es *ErrorStatusProfile) bool {
 			holders = nil
 			for _, items := range propertiesNamed(mt.Schema.Value, es.Items) {
 				if items.Items != nil && items.Items.Value != nil {
-					holders = append(holders, items.Items.Value)
+					holders = append(holders, items.Items.Value) // an array of error objects
+				} else {
+					holders = append(holders, items) // the one error object
 				}
 			}
 		}
@@ -654,6 +657,38 @@ func (a *API) requestID(resp *RecordedResponse) string {
 		return vs[0]
 	}
 	return ""
+}
+
+// ProfileNotes says which parts of the API's profile match nothing in its spec, so that the
+// check that reads them can never find anything: a profile written for another spec, or a
+// typing mistake. Empty when every part applies somewhere.
+func (a *API) ProfileNotes() []string {
+	p := a.profile
+	var errStatus, knownCodes, enums bool
+	for _, o := range a.sorted {
+		for _, f := range o.responses {
+			errStatus = errStatus || f.errorStatus
+			knownCodes = knownCodes || len(f.knownCodes) > 0
+		}
+	}
+	for _, r := range a.reach {
+		enums = enums || r.extensibleEnum
+	}
+	var notes []string
+	if es := p.ErrorStatus; es != nil && !errStatus {
+		where := es.Field
+		if es.Items != "" {
+			where = es.Items + "[]." + es.Field + " or " + es.Items + "." + es.Field
+		}
+		notes = append(notes, fmt.Sprintf("profile error-status: no response schema of %s has %s: error-status-match will find nothing", a.Name, where))
+	}
+	if ec := p.ErrorCode; ec != nil && !knownCodes {
+		notes = append(notes, fmt.Sprintf("profile error-code: no response of %s lists codes in %s: drift-enum will check no error code", a.Name, ec.KnownCodesExtension))
+	}
+	if ext := p.ExtensibleEnumExtension; ext != "" && !enums {
+		notes = append(notes, fmt.Sprintf("profile extensible-enum-extension: no response schema of %s has %s: drift-enum will check no such value", a.Name, ext))
+	}
+	return notes
 }
 
 // Profile returns the API's profile (an empty one when it has none). It must not be changed.

@@ -8,7 +8,8 @@ import (
 
 // checkErrorStatusMatch reports status values of an error body that differ from the HTTP status
 // code, where the API's profile says an error body carries its status (error-status: a field of
-// each item of an array, such as errors[].status, or of the body itself). It applies where the
+// each item of an array, such as errors[].status, of one error object, such as error.status, or
+// of the body itself). It applies where the
 // documented schema has that field; a status of the wrong JSON type is body-schema's finding,
 // not this one's.
 func checkErrorStatusMatch(in *Input) []Violation {
@@ -35,11 +36,16 @@ func checkErrorStatusMatch(in *Input) []Violation {
 	if es.Items == "" {
 		match(gjson.GetBytes(in.Response.Body, field), es.Field, es.Field)
 	} else {
-		gjson.GetBytes(in.Response.Body, gjson.Escape(es.Items)).ForEach(func(key, item gjson.Result) bool {
-			i := key.String()
-			match(item.Get(field), es.Items+"["+i+"]."+es.Field, es.Items, i, es.Field)
-			return true
-		})
+		holder := gjson.GetBytes(in.Response.Body, gjson.Escape(es.Items))
+		if holder.IsObject() { // the one error object
+			match(holder.Get(field), es.Items+"."+es.Field, es.Items, es.Field)
+		} else {
+			holder.ForEach(func(key, item gjson.Result) bool {
+				i := key.String()
+				match(item.Get(field), es.Items+"["+i+"]."+es.Field, es.Items, i, es.Field)
+				return true
+			})
+		}
 	}
 	if len(out) > 0 && !in.validJSON() {
 		return nil // gjson reads any text; only a JSON body is held to its status

@@ -61,8 +61,9 @@ const (
 )
 
 // ErrorStatusProfile says where an error body carries its status: Items is the property that
-// holds an array of error objects, and Field the property of each that holds the status as a
-// string ({"errors": [{"status": "404"}]}). Items empty: Field is a property of the body itself.
+// holds the error object, or an array of them, and Field the property of each that holds the
+// status, as a string or a number ({"errors": [{"status": "404"}]}, {"error": {"status": 404}}).
+// Items empty: Field is a property of the body itself.
 type ErrorStatusProfile struct {
 	Items string `yaml:"items" json:"items,omitempty"`
 	Field string `yaml:"field" json:"field"`

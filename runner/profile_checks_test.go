@@ -288,3 +288,83 @@ paths:
 		t.Error("the spec itself was changed")
 	}
 }
+
+// TestErrorStatusOfOneErrorObject: error-status with items naming one error object
+// ({"error": {"status": 404}}) rather than an array: the status is held to the HTTP status.
+func TestErrorStatusOfOneErrorObject(t *testing.T) {
+	const spec = `openapi: 3.0.3
+info: {title: notes, version: "1"}
+paths:
+  /notes/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "404":
+          description: no such note
+          content:
+            application/json:
+              schema:
+                properties:
+                  error:
+                    properties:
+                      status: {type: integer}
+                      message: {type: string}
+`
+	doc, err := specs.LoadBytes([]byte(spec), "notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAPIWithProfile("notes", doc, &Profile{ErrorStatus: &ErrorStatusProfile{Items: "error", Field: "status"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := a.ProfileNotes(); len(notes) > 0 {
+		t.Errorf("notes on a profile that applies: %v", notes)
+	}
+	op := a.Operation("GET /notes/{id}")
+	chk, _ := Lookup("error-status-match")
+	for body, want := range map[string]string{
+		`{"error":{"status":404,"message":"m"}}`: "",
+		`{"error":{"status":400,"message":"m"}}`: "/error/status",
+	} {
+		ex := &Exchange{OperationID: op.ID, Request: RecordedRequest{Method: "GET", Path: "/notes/n1"},
+			Response: &RecordedResponse{Status: 404, Header: http.Header{"Content-Type": {"application/json"}}, Body: Body(body)}}
+		got := NewChecker([]Check{chk}, CheckOptions{}, nil).Check(op, ex, nil)
+		var where []string
+		for _, v := range got {
+			where = append(where, v.Pointer)
+		}
+		if strings.Join(where, ",") != want {
+			t.Errorf("%s: violations at %v, want %q:\n%s", body, where, want, render(got))
+		}
+	}
+}
+
+// TestProfileNotes: a profile part that matches nothing in the spec is said, so that a typing
+// mistake does not silence a check without a word; the embedded APIs' profiles all apply.
+func TestProfileNotes(t *testing.T) {
+	doc, err := specs.Load(specs.Apinizer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAPIWithProfile("apinizer", doc, &Profile{
+		ErrorStatus:             &ErrorStatusProfile{Items: "errors", Field: "status"},
+		ErrorCode:               &ErrorCodeProfile{Field: "error", KnownCodesExtension: "x-codes"},
+		ExtensibleEnumExtension: "x-open-enum",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(a.ProfileNotes(), "\n")
+	for _, want := range []string{"profile error-status: no response schema of apinizer has errors[].status or errors.status",
+		"profile error-code: no response of apinizer lists codes in x-codes", "profile extensible-enum-extension: no response schema of apinizer has x-open-enum"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	for _, name := range specs.Names() {
+		if notes := testAPI(t, name).ProfileNotes(); len(notes) > 0 {
+			t.Errorf("%s: %v", name, notes)
+		}
+	}
+}
