@@ -396,11 +396,12 @@ func TestThirdAPIValidate(t *testing.T) {
 		t.Run(fmt.Sprintf("%s profile=%v", tt.brk, tt.withProfile), func(t *testing.T) {
 			har := orgV2HAR(t, orgV2Server(t, tt.brk), paths...)
 			dir := t.TempDir()
-			args := []string{"validate", "--report-dir", dir, "--api", "org-v2", "--spec", spec}
+			args := []string{"validate", "--api", "org-v2", "--spec", spec}
 			if tt.withProfile {
 				args = append(args, "--profile", profile)
 			}
-			code, out, errOut := cmd(append(args, har)...)
+			// A flag after the recording counts as one before it.
+			code, out, errOut := cmd(append(args, har, "--report-dir", dir)...)
 			if code != tt.code || errOut != "" {
 				t.Fatalf("exit %d, want %d; stderr %q\n%s", code, tt.code, errOut, out)
 			}

@@ -41,10 +41,11 @@ flags:
 `, command)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args, stdout, true); err != nil {
+	flagArgs, files := splitFlags(fs, args) // flags may come after the files too
+	if err := parseFlags(fs, flagArgs, stdout, true); err != nil {
 		return flagExit(err, stderr)
 	}
-	files := fs.Args()
+	files = append(files, fs.Args()...)
 	if len(files) == 0 {
 		return flagExit(&FlagError{Command: command, Msg: "give at least one recording: a HAR file or the JSON Lines of apiconform proxy --record"}, stderr)
 	}
