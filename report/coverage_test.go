@@ -41,3 +41,19 @@ func TestCoverageJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestCoverageTextNamesEachOperationOnce: an operation is named by its ID, method and path; one
+// the spec gives no ID (its ID is its method and path) is not named twice over.
+func TestCoverageTextNamesEachOperationOnce(t *testing.T) {
+	ops := []run.OperationCoverage{
+		{Operation: "getThing", Method: "GET", Path: "/things/{id}", Statuses: []run.StatusCoverage{{Status: "200", Exercised: 1}}},
+		{Operation: "DELETE /things/{id}", Method: "DELETE", Path: "/things/{id}", Statuses: []run.StatusCoverage{{Status: "204"}}},
+	}
+	var buf bytes.Buffer
+	CoverageText(&buf, run.APIResult{API: "things", Responses: 1, Coverage: run.Coverage{Operations: ops}})
+	for _, want := range []string{"  getThing GET /things/{id}: 1/1 statuses\n", "  DELETE /things/{id}: 0/1 statuses\n"} {
+		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+			t.Errorf("coverage lacks %q:\n%s", want, buf.String())
+		}
+	}
+}

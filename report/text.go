@@ -307,7 +307,11 @@ func CoverageText(w io.Writer, a run.APIResult) {
 	}
 	fmt.Fprintf(w, "API coverage (%s): documented statuses and headers exercised by %d response(s)\n", a.API, a.Responses)
 	for _, op := range a.Coverage.Operations {
-		fmt.Fprintf(w, "  %s %s %s: %d/%d statuses\n", op.Operation, op.Method, op.Path, op.Exercised(), len(op.Statuses))
+		name := op.Operation + " " + op.Method + " " + op.Path
+		if op.Operation == op.Method+" "+op.Path { // an operation the spec gives no ID is named so
+			name = op.Operation
+		}
+		fmt.Fprintf(w, "  %s: %d/%d statuses\n", name, op.Exercised(), len(op.Statuses))
 		for _, st := range op.Statuses {
 			mark := "ok  "
 			if st.Exercised == 0 {
