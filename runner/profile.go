@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
 )
@@ -117,10 +118,33 @@ func yamlProblem(err error) string {
 	}
 	problems := make([]string, len(te.Errors))
 	for i, e := range te.Errors {
-		e = unknownField.ReplaceAllString(e, "unknown key $1 (the keys: docs/profiles.md)")
+		e = unknownField.ReplaceAllStringFunc(e, func(m string) string {
+			key := unknownField.FindStringSubmatch(m)[1]
+			if near := nearestProfileKey(key); near != "" {
+				return "unknown key " + key + "; did you mean " + near + "? (the keys: docs/profiles.md)"
+			}
+			return "unknown key " + key + " (the keys: docs/profiles.md)"
+		})
 		problems[i] = strings.ReplaceAll(e, "runner.", "")
 	}
 	return strings.Join(problems, "; ")
+}
+
+// profileKeys are every key a profile may hold, at any level.
+var profileKeys = []string{"request-id-header", "rate-limit", "error-status", "error-code", "extensible-enum-extension",
+	"contract-header-prefixes", "limit-header", "remaining-header", "reset-header", "retry-after-header", "reset", "items",
+	"field", "known-codes-extension"}
+
+// nearestProfileKey returns the profile key closest to key when it is a likely typing mistake
+// (an edit distance of at most a third of its length, and 3), or "".
+func nearestProfileKey(key string) string {
+	best, bestD := "", min(3, len(key)/3)+1
+	for _, k := range profileKeys {
+		if d := levenshtein.ComputeDistance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
 }
 
 // SpecProfile reads the profile of a spec from its x-apiconform extension; nil when it has none.

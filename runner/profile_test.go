@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +15,9 @@ func TestParseProfile(t *testing.T) {
 	}{
 		{"complete", "request-id-header: X-Req\nrate-limit: {limit-header: L, remaining-header: R, reset-header: S, reset: epoch-seconds}\nerror-status: {items: errors, field: status}\n", ""},
 		{"empty is no profile of anything", "{}\n", ""},
-		{"an unknown key", "request-id-headr: X\n", "line 1: unknown key request-id-headr (the keys: docs/profiles.md)"},
+		{"a mistyped key", "request-id-headr: X\n", "line 1: unknown key request-id-headr; did you mean request-id-header? (the keys: docs/profiles.md)"},
+		{"a mistyped nested key", "rate-limit: {limt-header: L}\n", "line 1: unknown key limt-header; did you mean limit-header?"},
+		{"an unknown key", "colour: blue\n", "line 1: unknown key colour (the keys: docs/profiles.md)"},
 		{"a list for a header name", "rate-limit: {limit-header: [1]}\n", "line 1: cannot unmarshal !!seq into string"},
 		{"a bad reset", "rate-limit: {reset-header: S, reset: minutes}\n", `rate-limit.reset "minutes": want relative-seconds or epoch-seconds`},
 		{"rate limits with no header", "rate-limit: {reset: relative-seconds}\n", "rate-limit names no header"},
@@ -73,5 +77,20 @@ func TestEmbeddedSpecsCarryTheirProfiles(t *testing.T) {
 		if err != nil || p == nil || p.RequestIDHeader == "" || len(p.ContractHeaderPrefixes) == 0 {
 			t.Errorf("%s: profile %+v, %v", name, p, err)
 		}
+	}
+}
+
+// TestProfileKeysAreEveryYAMLKey: the keys a mistyped key is compared with are exactly those of
+// Profile and the types under it.
+func TestProfileKeysAreEveryYAMLKey(t *testing.T) {
+	var tags []string
+	for _, typ := range []reflect.Type{reflect.TypeOf(Profile{}), reflect.TypeOf(RateLimitProfile{}), reflect.TypeOf(ErrorStatusProfile{}), reflect.TypeOf(ErrorCodeProfile{})} {
+		for i := 0; i < typ.NumField(); i++ {
+			tags = append(tags, strings.Split(typ.Field(i).Tag.Get("yaml"), ",")[0])
+		}
+	}
+	got, want := slices.Sorted(slices.Values(profileKeys)), slices.Sorted(slices.Values(tags))
+	if !slices.Equal(got, want) {
+		t.Errorf("profileKeys %v, the YAML keys %v", got, want)
 	}
 }
