@@ -213,11 +213,28 @@ func Tail(w io.Writer, r *run.Result, o TextOptions) {
 	fmt.Fprintln(w, VerdictLine(r, o))
 }
 
+// unrun says, after a conformant verdict, how many scenarios did not run, so that a run that
+// skipped most of them (credentials not set, say) does not read as a full pass; "" when every
+// scenario ran, or when the session ran none (recorded traffic).
+func unrun(c run.Counts) string {
+	if c.Skipped+c.NotRun == 0 || c.Total() == 0 {
+		return ""
+	}
+	var parts []string
+	if c.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", c.Skipped))
+	}
+	if c.NotRun > 0 {
+		parts = append(parts, fmt.Sprintf("%d not run", c.NotRun))
+	}
+	return fmt.Sprintf("; %d of %d scenario(s) passed, %s (reasons above)", c.Passed, c.Total(), strings.Join(parts, ", "))
+}
+
 // VerdictLine is the run's verdict in words, with its exit code.
 func VerdictLine(r *run.Result, o TextOptions) string {
 	switch r.Verdict {
 	case run.Conformant:
-		return o.paint(ansiGreen+ansiBold, "verdict: conformant") + fmt.Sprintf(" (exit %d)", r.ExitCode)
+		return o.paint(ansiGreen+ansiBold, "verdict: conformant") + fmt.Sprintf(" (exit %d)", r.ExitCode) + unrun(r.Counts())
 	case run.BrokeContract:
 		n := 0
 		for _, v := range r.Violations() {
