@@ -82,17 +82,25 @@ contract-header-prefixes: [X-Widget-]
 // widgetsAPI loads widgetsSpec with widgetsProfile, or with no profile at all.
 func widgetsAPI(t *testing.T, withProfile bool) *API {
 	t.Helper()
-	doc, err := specs.LoadBytes([]byte(widgetsSpec), "widgets.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var p *Profile
 	if withProfile {
+		var err error
 		if p, err = ParseProfile([]byte(widgetsProfile), "widgets-profile.yaml"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a, err := NewAPIWithProfile("widgets", doc, p)
+	return apiFromYAML(t, "widgets", widgetsSpec, p)
+}
+
+// apiFromYAML loads spec, a YAML OpenAPI document, as the API name with profile (nil: the
+// spec's own).
+func apiFromYAML(t *testing.T, name, spec string, profile *Profile) *API {
+	t.Helper()
+	doc, err := specs.LoadBytes([]byte(spec), name+".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAPIWithProfile(name, doc, profile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,14 +275,7 @@ paths:
       operationId: deleteThing
       responses: {"204": {description: gone}}
 `
-	doc, err := specs.LoadBytes([]byte(spec), "t.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := NewAPI("things", doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apiFromYAML(t, "things", spec, nil)
 	for _, tt := range []struct{ method, id string }{{"GET", "GET /things/{id}"}, {"DELETE", "deleteThing"}} {
 		if a.Operation(tt.id) == nil {
 			t.Errorf("no operation %q", tt.id)
@@ -284,7 +285,7 @@ paths:
 			t.Errorf("%s /things/t-1 routes to %v %v, %v; want %s", tt.method, op, params, err, tt.id)
 		}
 	}
-	if doc.Paths.Value("/things/{id}").Get.OperationID != "" {
+	if a.Doc.Paths.Value("/things/{id}").Get.OperationID != "" {
 		t.Error("the spec itself was changed")
 	}
 }
@@ -310,14 +311,7 @@ paths:
                       status: {type: integer}
                       message: {type: string}
 `
-	doc, err := specs.LoadBytes([]byte(spec), "notes.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := NewAPIWithProfile("notes", doc, &Profile{ErrorStatus: &ErrorStatusProfile{Items: "error", Field: "status"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apiFromYAML(t, "notes", spec, &Profile{ErrorStatus: &ErrorStatusProfile{Items: "error", Field: "status"}})
 	if notes := a.ProfileNotes(); len(notes) > 0 {
 		t.Errorf("notes on a profile that applies: %v", notes)
 	}
