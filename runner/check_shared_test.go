@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/apiconform/apiconform/internal/fastjson"
 	"github.com/apiconform/apiconform/specs"
 )
 
@@ -361,7 +362,7 @@ func floatNumbers(v any) any {
 // decoder gives for the same body, and the same error where it fails.
 func TestJSONBodyIsKinOpenAPIsDecoding(t *testing.T) {
 	bodies := []string{`{"a":1,"a":{"b":[2.50,-0,1e400]}}`, ` [1, "x", null, true] `, `{} x`, `123abc`, "\"\xff\"", `nul`, ``, `{"a":`}
-	for _, depth := range []int{maxFastJSONDepth, maxFastJSONDepth + 1, 10_000, 10_001, 50_000} {
+	for _, depth := range []int{fastjson.MaxDepth, fastjson.MaxDepth + 1, 10_000, 10_001, 50_000} {
 		bodies = append(bodies, strings.Repeat("[", depth)+strings.Repeat("]", depth), `{"a":"[[[[","b":`+strings.Repeat("[", depth)+strings.Repeat("]", depth)+"}")
 	}
 	for _, tc := range sharedCases {

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apiconform/apiconform/internal/fastjson"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	segmentjson "github.com/segmentio/encoding/json"
 	"github.com/tidwall/gjson"
 )
 
@@ -164,26 +164,22 @@ type jsonBodyFact struct {
 // the last of duplicate names kept), whatever follows it ignored. The body is decoded once per
 // exchange; checks only read the value.
 //
-// A body that is one JSON document and nothing else, nested at most maxFastJSONDepth deep (the
-// usual case), is parsed in place by segmentio/encoding/json, which gives the same value as
+// A body that is one JSON document and nothing else, not deeply nested (the usual case), is
+// decoded in place by internal/fastjson (segmentio/encoding/json), which gives the same value as
 // encoding/json without copying the body into a Decoder's buffer; any other body (an error,
-// something after the value, deep nesting) goes to the encoding/json Decoder itself, so that what
-// is accepted, and the error, are kin-openapi's. (segmentio's parser has no depth limit and
-// slows down sharply with depth: a 78 KB body of nested arrays took it 13 s; encoding/json
-// refuses more than 10,000 levels at once.)
-// TestJSONBodyIsKinOpenAPIsDecoding and FuzzSharedJSONBody hold the two to each other.
+// something after the value, deep nesting) goes to the encoding/json Decoder itself, so that
+// what is accepted, and the error, are kin-openapi's. TestJSONBodyIsKinOpenAPIsDecoding and
+// FuzzSharedJSONBody hold the two to each other.
 func (in *Input) jsonBody() (any, error) {
 	m := &in.json
 	if !m.done {
 		m.done = true
 		body := in.Response.Body
-		if shallowJSON(body) {
-			if rest, err := segmentjson.Parse(body, &m.value, segmentjson.UseNumber); err == nil && len(rest) == 0 {
-				m.end = int64(len(body))
-				return m.value, nil
-			}
-			m.value = nil
+		if fastjson.UnmarshalNumber(body, &m.value) {
+			m.end = int64(len(body))
+			return m.value, nil
 		}
+		m.value = nil
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&m.value); err != nil {
@@ -193,42 +189,6 @@ func (in *Input) jsonBody() (any, error) {
 		}
 	}
 	return m.value, m.err
-}
-
-var openBrace, openBracket = []byte{'{'}, []byte{'['}
-
-// maxFastJSONDepth is the deepest nesting of a body jsonBody parses with segmentio/encoding/json.
-const maxFastJSONDepth = 64
-
-// shallowJSON reports whether the brackets of body, outside strings, nest at most
-// maxFastJSONDepth deep: one pass over the bytes, with no judgement on whether it is JSON.
-func shallowJSON(body []byte) bool {
-	if bytes.Count(body, openBrace)+bytes.Count(body, openBracket) <= maxFastJSONDepth {
-		return true // too few brackets to nest deeper (bytes.Count of one byte is vectorised)
-	}
-	depth, inString, escaped := 0, false, false
-	for _, c := range body {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if depth++; depth > maxFastJSONDepth {
-				return false
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return true
 }
 
 // jsonDocument reports whether the body is one JSON document: jsonBody decodes it, and
