@@ -236,22 +236,10 @@ func (h *HARReader) closeDelim(want json.Delim) error {
 // skipValue skips the value of a key the reader does not need, token by token so that a large
 // value is never held whole.
 func (h *HARReader) skipValue() error {
-	depth := 0
-	for {
-		tok, err := h.dec.Token()
-		if err != nil {
-			return h.jsonErr(err, -1)
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+	if err := skipJSON(h.dec); err != nil {
+		return h.jsonErr(err, -1)
 	}
+	return nil
 }
 
 // decodeEntry decodes the next entry of log.entries and maps it to an Observation.

@@ -181,7 +181,7 @@ func sniffRest(final bool) (string, *FormatError) {
 	return "", nil
 }
 
-// skipJSON skips one value of dec token by token.
+// skipJSON skips one value of dec token by token, so that a large value is never held whole.
 func skipJSON(dec *json.Decoder) error {
 	depth := 0
 	for {
