@@ -497,16 +497,20 @@ func drawInvalidBody(t *rapid.T, b *bodyPlan) drawnBody {
 		return drawObject(t, b.node, "body", 0)
 	}
 	pick := func(ts []target, label string) target { return ts[choose(t, len(ts), label)] }
-	out := drawnBody{contentType: b.mediaType, send: true, kind: kind}
-	switch kind {
-	case badWrongType:
+	// pickProperty picks one of the body's properties that keep holds for.
+	pickProperty := func(keep func(*node) bool) target {
 		var ts []target
 		for _, tg := range b.targets {
-			if len(wrongTypes(tg.node)) > 0 {
+			if keep(tg.node) {
 				ts = append(ts, tg)
 			}
 		}
-		tg := pick(ts, "property")
+		return pick(ts, "property")
+	}
+	out := drawnBody{contentType: b.mediaType, send: true, kind: kind}
+	switch kind {
+	case badWrongType:
+		tg := pickProperty(func(n *node) bool { return len(wrongTypes(n)) > 0 })
 		wts := wrongTypes(tg.node)
 		jt := wts[chooseFirst(t, len(wts), "wrong-type")]
 		obj := base()
@@ -556,26 +560,14 @@ func drawInvalidBody(t *rapid.T, b *bodyPlan) drawnBody {
 		}
 		out.invalid = where + " has a property apiconform_probe_extra, which additionalProperties: false forbids"
 	case badTooLong:
-		var ts []target
-		for _, tg := range b.targets {
-			if tg.node.kind == "string" && tg.node.maxLen >= 0 && len(tg.node.enum) == 0 {
-				ts = append(ts, tg)
-			}
-		}
-		tg := pick(ts, "property")
+		tg := pickProperty(func(n *node) bool { return n.kind == "string" && n.maxLen >= 0 && len(n.enum) == 0 })
 		n := tg.node.maxLen + 1 + rapid.IntRange(0, 4096).Draw(t, "excess")
 		obj := base()
 		setAt(obj, tg.path, oversized(n), false)
 		out.raw = encodeJSON(obj)
 		out.invalid = fmt.Sprintf("the body's %s has %d characters, past its maxLength %d", pathText(tg.path), n, tg.node.maxLen)
 	case badConstraint:
-		var ts []target
-		for _, tg := range b.targets {
-			if len(constraintBreaks(tg.node)) > 0 {
-				ts = append(ts, tg)
-			}
-		}
-		tg := pick(ts, "property")
+		tg := pickProperty(func(n *node) bool { return len(constraintBreaks(n)) > 0 })
 		cbs := constraintBreaks(tg.node)
 		cb := cbs[choose(t, len(cbs), "constraint")]
 		obj := base()
