@@ -89,22 +89,30 @@ func TestMockHelpAndListFaults(t *testing.T) {
 // the exit code and the output.
 func startMock(t *testing.T, args ...string) (base string, stop func() (int, string, string)) {
 	t.Helper()
+	addr, stop := serveInBackground(t, "mock", func(ctx context.Context, out, errOut io.Writer, onAddr func(string)) int {
+		return serveMock(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), out, errOut, onAddr)
+	})
+	return "http://" + addr, stop
+}
+
+// serveInBackground runs serve (a command that serves until ctx ends, and calls onAddr with the
+// address it listens on) on another goroutine until the returned stop is called, or the test
+// ends; stop returns the exit code and the output, and may be called more than once.
+func serveInBackground(t *testing.T, what string, serve func(ctx context.Context, out, errOut io.Writer, onAddr func(string)) int) (addr string, stop func() (int, string, string)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut lockedBuffer
 	addrCh := make(chan string, 1)
 	done := make(chan int, 1)
-	go func() {
-		done <- serveMock(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), &out, &errOut, func(a string) { addrCh <- a })
-	}()
+	go func() { done <- serve(ctx, &out, &errOut, func(a string) { addrCh <- a }) }()
 	select {
-	case a := <-addrCh:
-		base = "http://" + a
+	case addr = <-addrCh:
 	case code := <-done:
 		cancel()
-		t.Fatalf("mock exited %d before serving: %s", code, errOut.String())
+		t.Fatalf("%s exited %d before serving: %s", what, code, errOut.String())
 	case <-time.After(10 * time.Second):
 		cancel()
-		t.Fatal("mock did not start")
+		t.Fatalf("%s did not start", what)
 	}
 	var once sync.Once
 	code := -1
@@ -113,14 +121,14 @@ func startMock(t *testing.T, args ...string) (base string, stop func() (int, str
 			cancel()
 			select {
 			case code = <-done:
-			case <-time.After(10 * time.Second):
-				t.Error("mock did not stop within 10 s")
+			case <-time.After(30 * time.Second):
+				t.Errorf("%s did not stop within 30 s", what)
 			}
 		})
 		return code, out.String(), errOut.String()
 	}
 	t.Cleanup(func() { stop() })
-	return base, stop
+	return addr, stop
 }
 
 func httpDo(t *testing.T, method, url, auth string) (int, http.Header, []byte) {

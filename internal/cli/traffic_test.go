@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/apiconform/apiconform/mock"
 	"github.com/apiconform/apiconform/report"
@@ -23,32 +23,9 @@ import (
 // would and returns its exit code and output.
 func startProxy(t *testing.T, args ...string) (addr string, stop func() (int, string, string)) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut lockedBuffer
-	addrCh := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		done <- serveProxy(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), &out, &errOut, func(a string) { addrCh <- a })
-	}()
-	select {
-	case addr = <-addrCh:
-	case code := <-done:
-		cancel()
-		t.Fatalf("proxy exited %d before serving: %s", code, errOut.String())
-	case <-time.After(10 * time.Second):
-		cancel()
-		t.Fatal("the proxy did not start")
-	}
-	return addr, func() (int, string, string) {
-		cancel()
-		select {
-		case code := <-done:
-			return code, out.String(), errOut.String()
-		case <-time.After(30 * time.Second):
-			t.Fatal("the proxy did not stop")
-			return -1, "", ""
-		}
-	}
+	return serveInBackground(t, "the proxy", func(ctx context.Context, out, errOut io.Writer, onAddr func(string)) int {
+		return serveProxy(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), out, errOut, onAddr)
+	})
 }
 
 // finding is a violation as the comparison sees it: which check, on which request and status.
