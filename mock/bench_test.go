@@ -23,26 +23,7 @@ import (
 // benchState is the demo state with a demo-key rate limit no benchmark reaches (the demo's is
 // 1000 requests a minute) and n more environments, env-bench0 to env-bench<n-1>, for DELETEs
 // that answer 204; the quota leaves room for 1000 creates.
-func benchState(b *testing.B, n int) *State {
-	b.Helper()
-	state, err := DefaultState()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range state.Confluent.APIKeys {
-		if state.Confluent.APIKeys[i].Key == "demo-key" {
-			state.Confluent.APIKeys[i].RateLimit = &RateLimit{Limit: 1 << 30, WindowSeconds: 3600}
-		}
-	}
-	created := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	for i := range n {
-		state.Confluent.Environments = append(state.Confluent.Environments,
-			Environment{ID: "env-bench" + strconv.Itoa(i), DisplayName: "bench", CreatedAt: created})
-	}
-	quota := n + 1000
-	state.Confluent.EnvironmentQuota = &quota
-	return state
-}
+func benchState(b *testing.B, n int) *State { return largeState(b, n, "env-bench") }
 
 // BenchmarkDelete measures the handler alone, with no network, on the hot path of a load test:
 // an authenticated DELETE of an environment that does not exist (404 with a Failure body).

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// largeState is the demo state with n more environments (env-big0 ...) and a demo-key rate
-// limit no test reaches.
-func largeState(tb testing.TB, n int) *State {
+// largeState is the demo state with n more environments (prefix0, prefix1 ...), a quota with
+// room for 1000 more, and a demo-key rate limit no test reaches.
+func largeState(tb testing.TB, n int, prefix string) *State {
 	tb.Helper()
 	state, err := DefaultState()
 	if err != nil {
@@ -27,7 +27,7 @@ func largeState(tb testing.TB, n int) *State {
 	created := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	for i := range n {
 		state.Confluent.Environments = append(state.Confluent.Environments,
-			Environment{ID: "env-big" + strconv.Itoa(i), DisplayName: "big", CreatedAt: created})
+			Environment{ID: prefix + strconv.Itoa(i), DisplayName: "big", CreatedAt: created})
 	}
 	return state
 }
@@ -38,7 +38,7 @@ func largeState(tb testing.TB, n int) *State {
 // the other requests do, since the hook holds it until they have.
 func TestDumpDoesNotHoldTheLock(t *testing.T) {
 	const n = 20_000
-	srv, base := start(t, largeState(t, n), Options{})
+	srv, base := start(t, largeState(t, n, "env-big"), Options{})
 	inDump, release := make(chan struct{}), make(chan struct{})
 	srv.dumpHook = func() {
 		close(inDump)
@@ -118,7 +118,7 @@ func TestDumpDoesNotHoldTheLock(t *testing.T) {
 // TestStateJSONIsStreamedAsMarshalled: the streamed GET /_mock/state body is byte for byte what
 // json.MarshalIndent gives for the whole state, with environments of every shape, and none.
 func TestStateJSONIsStreamedAsMarshalled(t *testing.T) {
-	state := largeState(t, 600)
+	state := largeState(t, 600, "env-big")
 	deleted := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
 	state.Confluent.Environments[0].DeletedAt = &deleted
 	state.Confluent.Environments[0].Deleting = true
@@ -126,7 +126,7 @@ func TestStateJSONIsStreamedAsMarshalled(t *testing.T) {
 		ID: "env-odd1", DisplayName: `<"quoted" & \escaped/> ` + "\u2028 é", Organization: fullOrg,
 		StreamGovernanceConfig: &StreamGovernanceConfig{Package: "ADVANCED"},
 	})
-	empty := largeState(t, 0)
+	empty := largeState(t, 0, "env-big")
 	empty.Confluent.Environments, empty.Confluent.KafkaClusters, empty.Confluent.Connectors = nil, nil, nil
 	for name, s := range map[string]*State{"many": state, "none": empty} {
 		t.Run(name, func(t *testing.T) {
