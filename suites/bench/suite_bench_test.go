@@ -87,6 +87,25 @@ func cleanEnv() []string {
 	return env
 }
 
+// timedRun runs cmd to its end, its output in out, and returns its wall time, its peak resident
+// memory (ru_maxrss from getrusage, KiB on Linux) and its CPU time (user and system). A run that
+// exits non-zero fails the benchmark, with its output.
+func timedRun(b *testing.B, cmd *exec.Cmd, out *bytes.Buffer) (wall time.Duration, peakKiB int64, cpu time.Duration) {
+	b.Helper()
+	out.Reset()
+	cmd.Stdout, cmd.Stderr = out, out
+	start := time.Now()
+	err := cmd.Run()
+	wall = time.Since(start)
+	if err != nil {
+		b.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peakKiB = int64(ru.Maxrss)
+	}
+	return wall, peakKiB, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
 // runProcess runs a whole process b.N times (one op: one run, from exec start to exit) and
 // reports its wall time per run (wall-ms) and the largest peak resident memory of any run
 // (peak-RSS-MiB, ru_maxrss from getrusage, KiB on Linux). A run that exits non-zero fails the
@@ -98,18 +117,8 @@ func runProcess(b *testing.B, newCmd func() *exec.Cmd) {
 	var out bytes.Buffer
 	b.ResetTimer()
 	for range b.N {
-		cmd := newCmd()
-		out.Reset()
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		err := cmd.Run()
-		wall += time.Since(start)
-		if err != nil {
-			b.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, int64(ru.Maxrss)) // KiB on Linux
-		}
+		w, rss, _ := timedRun(b, newCmd(), &out)
+		wall, peak = wall+w, max(peak, rss)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(wall)/float64(time.Millisecond)/float64(b.N), "wall-ms")

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -128,18 +127,8 @@ func BenchmarkValidateLargeHAR(b *testing.B) {
 	for range b.N {
 		cmd := exec.Command(bin, "validate", "--report-dir", reports, "--no-color", har)
 		cmd.Env = env
-		out.Reset()
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		err := cmd.Run()
-		wall += time.Since(start)
-		if err != nil {
-			b.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, int64(ru.Maxrss)) // KiB on Linux
-		}
-		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		w, rss, c := timedRun(b, cmd, &out)
+		wall, peak, cpu = wall+w, max(peak, rss), cpu+c
 		m := validateSummary.FindStringSubmatch(out.String())
 		if m == nil || m[1] != strconv.Itoa(n) || !strings.Contains(out.String(), "verdict: conformant") {
 			b.Fatalf("want %d exchanges, all conformant:\n%s", n, out.String())
