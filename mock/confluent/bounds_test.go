@@ -103,8 +103,8 @@ func TestBounds(t *testing.T) {
 		}
 	}
 	cw := m.state.World()
-	if len(cw.envs) != quota+1 || cw.org.held != quota || len(cw.envList) > 2*(quota+1)+64+1 || cw.pending.len() != 0 {
-		t.Errorf("after 5000 cycles: %d live, %d held, an index of %d, %d pending", len(cw.envs), cw.org.held, len(cw.envList), cw.pending.len())
+	if len(cw.envs) != quota+1 || cw.org.held != quota || len(cw.envList) > 2*(quota+1)+64+1 || len(cw.pending.items) != 0 {
+		t.Errorf("after 5000 cycles: %d live, %d held, an index of %d, %d pending", len(cw.envs), cw.org.held, len(cw.envList), len(cw.pending.items))
 	}
 	if n := len(snapshot(m, srv)); n != quota+1 {
 		t.Errorf("the snapshot holds %d environments, want %d", n, quota+1)

@@ -105,8 +105,6 @@ func (q *deletionQueue) peek() (string, time.Time, bool) {
 
 func (q *deletionQueue) pop() { heap.Pop(&q.items) }
 
-func (q *deletionQueue) len() int { return len(q.items) }
-
 type deletionHeap []pendingDeletion
 
 func (h deletionHeap) Len() int           { return len(h) }
