@@ -635,7 +635,8 @@ func TestValidateParallelMatchesSequential(t *testing.T) {
 				}
 				if wo.ViolationsDropped == 0 {
 					if wv, gv := violationKeys(wo.Violations), violationKeys(gotObs.Violations); !slices.Equal(wv, gv) {
-						t.Errorf("%s: the violations kept differ:\n got %v\nwant %v", w.API, gv, wv)
+						onlyGot, onlyWant := multisetDiff(gv, wv), multisetDiff(wv, gv)
+						t.Errorf("%s: the violations kept differ (%d, one by one %d):\n only in parallel: %.40v\n only one by one: %.40v", w.API, len(gv), len(wv), onlyGot, onlyWant)
 					}
 				}
 				if !reflect.DeepEqual(w.Coverage, g.Coverage) || w.Responses != g.Responses {
@@ -675,6 +676,23 @@ func comparableUnmatched(u run.Unmatched) run.Unmatched {
 }
 
 // violationKeys are the violations kept, by check, request and status, sorted.
+// multisetDiff returns the items of a that b does not have (as many times as a has more).
+func multisetDiff(a, b []string) []string {
+	left := map[string]int{}
+	for _, x := range b {
+		left[x]++
+	}
+	var out []string
+	for _, x := range a {
+		if left[x] > 0 {
+			left[x]--
+		} else {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 func violationKeys(vs []runner.Violation) []string {
 	var out []string
 	for _, v := range vs {
