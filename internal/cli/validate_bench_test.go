@@ -636,7 +636,8 @@ func TestValidateParallelMatchesSequential(t *testing.T) {
 				if wo.ViolationsDropped == 0 {
 					if wv, gv := violationKeys(wo.Violations), violationKeys(gotObs.Violations); !slices.Equal(wv, gv) {
 						onlyGot, onlyWant := multisetDiff(gv, wv), multisetDiff(wv, gv)
-						t.Errorf("%s: the violations kept differ (%d, one by one %d):\n only in parallel: %.40v\n only one by one: %.40v", w.API, len(gv), len(wv), onlyGot, onlyWant)
+						t.Errorf("%s: the violations kept differ (%d, one by one %d):\n only in parallel (the first 5): %q\n only one by one (the first 5): %q",
+							w.API, len(gv), len(wv), onlyGot[:min(5, len(onlyGot))], onlyWant[:min(5, len(onlyWant))])
 					}
 				}
 				if !reflect.DeepEqual(w.Coverage, g.Coverage) || w.Responses != g.Responses {
@@ -693,10 +694,17 @@ func multisetDiff(a, b []string) []string {
 	return out
 }
 
+// violationKeys renders violations for comparing the parallel reading with the sequential one.
+// A repeated request ID is reported on whichever of its exchanges is checked second, which in
+// parallel need not be the second in the file (docs/performance.md): its path is left out.
 func violationKeys(vs []runner.Violation) []string {
 	var out []string
 	for _, v := range vs {
-		out = append(out, fmt.Sprintf("%s %s %s %s %d %s", v.Check, v.Severity, v.Method, v.Path, v.Status, v.Header))
+		path := v.Path
+		if v.Check == "request-id-unique" {
+			path = "(any exchange with the repeated ID)"
+		}
+		out = append(out, fmt.Sprintf("%s %s %s %s %d %s", v.Check, v.Severity, v.Method, path, v.Status, v.Header))
 	}
 	slices.Sort(out)
 	return out
