@@ -49,9 +49,12 @@ lint:
 # replaying 579 inputs)". `go clean -fuzzcache` forgets the inputs earlier hunts found. A FUZZTIME
 # of executions (e.g. 10000x) is given as it is.
 # Every Fuzz function of the module must be listed in FUZZ_TARGETS: the target fails otherwise.
-# A run that ends in "context deadline exceeded" with no failing input (Go's fuzzer racing its own
-# -fuzztime deadline) is run once more; any real failure fails at once, its input kept, and the
-# whole output of its go test is printed.
+# A run that ends in "context deadline exceeded" with no failing input written is Go's fuzz
+# coordinator racing its own -fuzztime deadline (golang/go#75804: the deadline's error escapes the
+# filter meant to swallow it; fixed in Go 1.27, not in the 1.26 we build with). It found nothing,
+# so it passes, its line saying so; it failed CI twice in a row under load when it was run again
+# instead. Any real failure (a panic, t.Fatal, a crashed worker) writes its input and fails at once,
+# the input kept and the whole output of its go test printed.
 FUZZTIME ?= 3s
 FUZZMINIMIZE ?= 100x
 FUZZREPLAY ?= 15
@@ -74,13 +77,12 @@ fuzz:
 		if [ -n "$(FUZZ_ONLY)" ] && ! echo " $(FUZZ_ONLY) " | grep -q " $$name "; then continue; fi; \
 		corpus=$$( { ls "$$cache/$${pkg#./}/$$name" "$$pkg/testdata/fuzz/$$name" 2>/dev/null || true; } | grep -vc -e '^$$' -e ':$$'); \
 		case "$(FUZZTIME)" in *x) fuzztime=$(FUZZTIME);; *) fuzztime="$(FUZZTIME)$$(( (corpus * $(FUZZREPLAY) + 999) / 1000 ))s";; esac; \
-		for try in 1 2; do \
-			out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime "$$fuzztime" -fuzzminimizetime $(FUZZMINIMIZE) "$$pkg" 2>&1); rc=$$?; \
-			[ $$rc -eq 0 ] && break; \
-			if [ $$try -eq 1 ] && echo "$$out" | grep -q 'context deadline exceeded' && ! echo "$$out" | grep -q 'Failing input written'; then \
-				note=" (run twice: the first hit Go's own deadline with no failing input, golang/go#48127)"; continue; fi; \
-			echo "$$out"; echo "FAIL: $${pkg#./} $$name"; exit 1; \
-		done; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime "$$fuzztime" -fuzzminimizetime $(FUZZMINIMIZE) "$$pkg" 2>&1); rc=$$?; \
+		if [ $$rc -ne 0 ]; then \
+			if echo "$$out" | grep -qx '    context deadline exceeded' && ! echo "$$out" | grep -q -e 'Failing input written' -e '^panic:' -e 'fuzzing process hung or terminated'; then \
+				note=" (no failing input; Go then reported its own -fuzztime deadline as a failure, golang/go#75804)"; \
+			else echo "$$out"; echo "FAIL: $${pkg#./} $$name"; exit 1; fi; \
+		fi; \
 		last=$$(echo "$$out" | grep -E '^fuzz: elapsed: .*, execs: [0-9]+ ' | tail -n 1); \
 		execs=$$(echo "$$last" | sed -nE 's/.*, execs: ([0-9]+) .*/\1/p'); \
 		found=$$(echo "$$last" | sed -nE 's/.*new interesting: ([0-9]+) \(total: ([0-9]+)\).*/, \1 new inputs, corpus \2/p'); \
