@@ -77,14 +77,26 @@ func (j *JSONLReader) Next() (*runner.Exchange, error) {
 	if j.err != nil {
 		return nil, j.err
 	}
+	line, start, err := j.nextLine()
+	if err != nil {
+		return nil, err
+	}
+	return j.decode(line, start)
+}
+
+// nextLine returns the next line that is not blank, without its leading blanks (nor, on the
+// first line, a byte-order mark), and the offset where what it returns begins. A line longer
+// than MaxLineBytes is a *FormatError, after which reading may go on; an error of the underlying
+// reader (io.EOF at the end) is kept in j.err and returned.
+func (j *JSONLReader) nextLine() ([]byte, int64, error) {
 	for {
 		line, start, tooLong, err := j.readLine()
 		if err != nil {
 			j.err = err
-			return nil, err
+			return nil, 0, err
 		}
 		if tooLong {
-			return nil, j.lineErr(start, fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes))
+			return nil, 0, j.lineErr(start, fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes))
 		}
 		if j.line == 1 && bytes.HasPrefix(line, utf8BOM) {
 			line, start = line[len(utf8BOM):], start+int64(len(utf8BOM))
@@ -93,8 +105,7 @@ func (j *JSONLReader) Next() (*runner.Exchange, error) {
 		if len(bytes.TrimRight(trimmed, " \t\r")) == 0 {
 			continue
 		}
-		start += int64(len(line) - len(trimmed))
-		return j.decode(trimmed, start)
+		return trimmed, start + int64(len(line)-len(trimmed)), nil
 	}
 }
 

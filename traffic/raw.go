@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -199,25 +198,16 @@ func (r *BatchReader) fillJSONL(b *Batch) error {
 		if j.err != nil {
 			return j.err
 		}
-		line, start, tooLong, err := j.readLine()
+		line, start, err := j.nextLine()
+		if fe, ok := err.(*FormatError); ok { // a line too long: reading goes on
+			b.items = append(b.items, batchItem{kind: itemErr, err: fe})
+			continue
+		}
 		if err != nil {
-			j.err = err
 			return err
 		}
-		if tooLong {
-			b.items = append(b.items, batchItem{kind: itemErr, err: j.lineErr(start, fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes))})
-			continue
-		}
-		if j.line == 1 && bytes.HasPrefix(line, utf8BOM) {
-			line, start = line[len(utf8BOM):], start+int64(len(utf8BOM))
-		}
-		trimmed := bytes.TrimLeft(line, " \t\r")
-		if len(bytes.TrimRight(trimmed, " \t\r")) == 0 {
-			continue
-		}
-		start += int64(len(line) - len(trimmed))
 		lo := len(b.data)
-		b.data = append(b.data, trimmed...)
+		b.data = append(b.data, line...)
 		b.items = append(b.items, batchItem{kind: itemJSONL, index: j.line, off: start, lo: lo, hi: len(b.data)})
 	}
 	return nil
