@@ -37,6 +37,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/bits"
 	"math/rand/v2"
 	"net"
@@ -46,7 +47,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -223,12 +224,12 @@ sampling:
 		tot.requests, elapsed.Seconds(), float64(tot.requests)/elapsed.Seconds(), c.conns, tot.transportErrs)
 	fmt.Printf("latency: median %s, 99th percentile %s, 99.9th %s, worst %s\n",
 		tot.lat.quantile(0.5), tot.lat.quantile(0.99), tot.lat.quantile(0.999), tot.lat.max.Round(time.Microsecond))
-	fmt.Printf("status: %s\n", formatCounts(tot.status))
+	fmt.Printf("status: %s\n", formatCounts(tot.status, nil))
 	fmt.Printf("5xx: %d\n", tot.fivexx())
 	fmt.Println("by request (answers; unexpected ones marked !):")
 	for _, k := range kinds {
 		s := d.byKind(k.name)
-		fmt.Printf("  %-22s %8d  %s\n", k.name, s.requests, formatKind(s.status, k.expect))
+		fmt.Printf("  %-22s %8d  %s\n", k.name, s.requests, formatCounts(s.status, k.expect))
 	}
 	growth := endVM.rssMiB() - warmVM.rssMiB()
 	fmt.Printf("mock RSS: %.1f MiB before the load, %.1f MiB after the %s warm-up, %.1f MiB at the end (%+.1f MiB since the warm-up; bound %.0f MiB); samples every second: min %.1f, max %.1f MiB; peak (VmHWM) %.1f MiB\n",
@@ -722,7 +723,7 @@ func (d *driver) unexpected() int {
 	n := 0
 	for i, k := range kinds {
 		for code, c := range d.perKind[i].status {
-			if !contains(k.expect, code) {
+			if !slices.Contains(k.expect, code) {
 				n += c
 			}
 		}
@@ -730,38 +731,14 @@ func (d *driver) unexpected() int {
 	return n
 }
 
-func contains(xs []int, x int) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
-}
-
-func formatCounts(m map[int]int) string {
-	codes := make([]int, 0, len(m))
-	for c := range m {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
-	parts := make([]string, len(codes))
-	for i, c := range codes {
-		parts[i] = fmt.Sprintf("%d: %d", c, m[c])
-	}
-	return strings.Join(parts, ", ")
-}
-
-func formatKind(m map[int]int, expect []int) string {
-	codes := make([]int, 0, len(m))
-	for c := range m {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
+// formatCounts lists the counts of m by status code, in order ("200: 12, 429: 3"); with expect
+// given, a code it does not hold is marked with "!".
+func formatCounts(m map[int]int, expect []int) string {
+	codes := slices.Sorted(maps.Keys(m))
 	parts := make([]string, len(codes))
 	for i, c := range codes {
 		mark := ""
-		if !contains(expect, c) {
+		if expect != nil && !slices.Contains(expect, c) {
 			mark = "!"
 		}
 		parts[i] = fmt.Sprintf("%s%d: %d", mark, c, m[c])

@@ -88,3 +88,21 @@ func TestMix(t *testing.T) {
 		t.Errorf("the weights add up to %d", total)
 	}
 }
+
+func TestFormatCounts(t *testing.T) {
+	m := map[int]int{429: 3, 200: 12, 500: 1}
+	for _, tc := range []struct {
+		name   string
+		expect []int
+		want   string
+	}{
+		{"no expectation marks nothing", nil, "200: 12, 429: 3, 500: 1"},
+		{"codes not expected are marked", []int{200, 429}, "200: 12, 429: 3, !500: 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := formatCounts(m, tc.expect); got != tc.want {
+				t.Errorf("formatCounts = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
